@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+ADDRESS ?= 127.0.0.1:8000
+
+.PHONY: run setup test lint typecheck pytest messages clean
+
+$(STAMP): requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12 or newer is needed (see .python-version)"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/python scripts/compile_translations.py
+	DJANGO_SETTINGS_MODULE=moskenes_social.settings.local $(BIN)/python manage.py migrate --no-input
+	DJANGO_SETTINGS_MODULE=moskenes_social.settings.local $(BIN)/python manage.py seed_demo
+
+# Web, Celery worker and Celery beat together; one Ctrl-C stops all three.
+run: setup
+	@echo ""
+	@echo "Moskenes Social: http://$(ADDRESS)/  (log in with a demo user above)"
+	@echo ""
+	@export DJANGO_SETTINGS_MODULE=moskenes_social.settings.local; \
+	trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A moskenes_social worker --loglevel=INFO --concurrency=2 & \
+	$(BIN)/celery -A moskenes_social beat --loglevel=INFO & \
+	$(BIN)/python manage.py runserver $(ADDRESS)
+
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+pytest: $(STAMP)
+	$(BIN)/python scripts/compile_translations.py
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Refresh the nb catalogue from the code and templates (needs gettext's xgettext).
+messages: $(STAMP)
+	DJANGO_SETTINGS_MODULE=moskenes_social.settings.local $(BIN)/python manage.py makemessages --locale nb --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*'
+	$(BIN)/python scripts/compile_translations.py
+
+clean:
+	rm -rf var/ $(VENV)

@@ -1,0 +1,138 @@
+"""Writes of notifications. The row is the truth; Celery only makes e-mail delivery prompt."""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from moskenes_social.people.models import User
+
+from .models import EmailStatus, Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_EMAIL_ATTEMPTS = 5
+
+
+def notification_create(
+    *, recipient: User, subject: str, body: str = "", url: str = "", email: bool = True
+) -> Notification:
+    """Create one notification; its e-mail is queued for after the transaction commits."""
+    return notifications_create(
+        recipients=[recipient], subject=subject, body=body, url=url, email=email
+    )[0]
+
+
+def notifications_create(
+    *, recipients: Iterable[User], subject: str, body: str = "", url: str = "", email: bool = True
+) -> list[Notification]:
+    """Create one notification per distinct recipient in one insert; e-mail after commit.
+
+    If the broker is down at commit time the rows stay pending and the periodic sweep
+    sends them; nothing is lost.
+    """
+    unique = {user.pk: user for user in recipients}
+    rows = [
+        Notification(
+            recipient=user,
+            subject=subject[:200],
+            body=body,
+            url=url,
+            email_status=(EmailStatus.PENDING if email and user.email else EmailStatus.SKIPPED),
+        )
+        for user in unique.values()
+    ]
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created if n.email_status == EmailStatus.PENDING]
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return created
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import notification_deliver
+
+    try:
+        for notification_id in ids:
+            notification_deliver.delay(notification_id)
+    except Exception:
+        # The broker is unreachable; the beat sweep delivers these later.
+        logger.warning("could not enqueue %d notification e-mails; the sweep will", len(ids))
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Claim one pending e-mail by a conditional update, then send it. True if sent.
+
+    1. Claim: pending -> sending, only if still pending (two workers never both win).
+    2. Send through Django's e-mail backend.
+    3. Mark sent; on an error, back to pending while attempts remain, else failed.
+    """
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        id=notification_id, email_status=EmailStatus.PENDING
+    ).update(email_status=EmailStatus.SENDING, email_claimed_at=now)
+    if claimed != 1:
+        return False
+    notification = Notification.objects.select_related("recipient").get(id=notification_id)
+    try:
+        send_mail(
+            subject=notification.subject,
+            message=_email_body(notification),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[notification.recipient.email],
+        )
+    except Exception:
+        logger.exception("e-mail for notification %s failed", notification_id)
+        attempts = notification.email_attempts + 1
+        Notification.objects.filter(id=notification_id, email_status=EmailStatus.SENDING).update(
+            email_status=(
+                EmailStatus.FAILED if attempts >= MAX_EMAIL_ATTEMPTS else EmailStatus.PENDING
+            ),
+            email_attempts=attempts,
+        )
+        return False
+    Notification.objects.filter(id=notification_id, email_status=EmailStatus.SENDING).update(
+        email_status=EmailStatus.SENT, emailed_at=timezone.now()
+    )
+    return True
+
+
+def notification_email_send_next_pending() -> int | None:
+    """Send the oldest pending e-mail, if any. Returns its id, or None when none is left."""
+    pending = (
+        Notification.objects.filter(email_status=EmailStatus.PENDING)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)
+    )
+    for notification_id in pending[:20]:
+        # Another worker may claim a row first; try the next one.
+        notification_email_send(notification_id=notification_id)
+        return notification_id
+    return None
+
+
+def notification_mark_read(*, notification: Notification) -> bool:
+    """Mark one notification read; True if it was unread."""
+    return (
+        Notification.objects.filter(id=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        == 1
+    )
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def _email_body(notification: Notification) -> str:
+    body = notification.body
+    if notification.url:
+        base = settings.SITE_URL.rstrip("/")
+        body = f"{body}\n\n{base}{notification.url}"
+    return body

@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from moskenes_social.people.models import User
+
+from .models import Notification
+from .selectors import notifications_for
+from .services import notification_mark_read, notifications_mark_all_read
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
+    return user
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(notifications_for(user=_user(request)), 25).get_page(request.GET.get("side"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    # Another user's notification is not found, not forbidden: its existence is private.
+    notification = get_object_or_404(Notification, id=notification_id, recipient=request.user)
+    notification_mark_read(notification=notification)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = notifications_mark_all_read(user=_user(request))
+    messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
+    return redirect("notifications:list")

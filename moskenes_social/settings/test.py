@@ -1,0 +1,26 @@
+"""Tests: SQLite and the filesystem broker unless DATABASE_URL/CELERY_BROKER_URL name servers."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+DEBUG = False
+DEMO_DATA_ALLOWED = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+STATIC_ROOT = VAR_DIR / "test-staticfiles"
+
+# A file, not memory, for SQLite: the live server and a Celery worker process share it.
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": str(VAR_DIR / "test.sqlite3")
+    if DATABASES["default"]["ENGINE"].endswith("sqlite3")  # noqa: F405
+    else None
+}
+# Whitenoise warns about a missing STATIC_ROOT on every request; the live server serves
+# static files through the finders.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,115 @@
+"""Shared fixtures: personas (one user and logged-in client per role), browser, axe."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from moskenes_social.people.models import Unit, User
+from moskenes_social.people.roles import Role
+
+from .factories import UnitFactory, UserFactory
+
+# CI sets this so that a browser or worker test that cannot run fails instead of skipping.
+REQUIRE_ALL = os.environ.get("MOSKENES_REQUIRE_ALL_TESTS") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (MOSKENES_REQUIRE_ALL_TESTS=1 turns this skip into a failure)")
+    pytest.skip(reason)
+
+
+@dataclass(frozen=True)
+class Persona:
+    name: str
+    user: User | None
+    client: Client
+
+
+# Persona name -> the role it has; "no_role" is staff without a role, "anonymous" a visitor.
+PERSONA_ROLES: dict[str, Role | None] = {
+    "kommunikasjon": Role.COMMUNICATION_STAFF,
+    "radmann": Role.CHIEF_EXECUTIVE,
+    "leder": Role.LEADER,
+    "kriseleder": Role.CRISIS_LEADER,
+    "ordforer": Role.MAYOR,
+    "no_role": None,
+}
+PERSONA_NAMES = [*PERSONA_ROLES, "anonymous"]
+
+
+@pytest.fixture
+def unit(db: None) -> Unit:
+    return UnitFactory(name="Reine skole", slug="reine-skole")
+
+
+@pytest.fixture
+def personas(db: None, unit: Unit) -> dict[str, Persona]:
+    result: dict[str, Persona] = {}
+    for name, role in PERSONA_ROLES.items():
+        user = UserFactory(username=name, unit=unit, roles=[role] if role else [])
+        if role is Role.LEADER:
+            unit.leaders.add(user)
+        client = Client()
+        client.force_login(user)
+        result[name] = Persona(name=name, user=user, client=client)
+    result["anonymous"] = Persona(name="anonymous", user=None, client=Client())
+    return result
+
+
+@pytest.fixture
+def radmann(personas: dict[str, Persona]) -> Persona:
+    return personas["radmann"]
+
+
+@pytest.fixture
+def anonymous(personas: dict[str, Persona]) -> Persona:
+    return personas["anonymous"]
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_instance() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail("Debian's chromium is not installed")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
+    # the test itself (setting up data) are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser_instance: Browser, live_server: LiveServer) -> Iterator[Page]:
+    """A fresh browser page (own cookies) whose relative URLs go to the live server."""
+    context = browser_instance.new_context(
+        base_url=live_server.url,
+        locale="nb-NO",
+        timezone_id="Europe/Oslo",
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

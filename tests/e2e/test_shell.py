@@ -1,0 +1,72 @@
+"""The shell in a real browser: log in, see the start page, every page passes axe-core."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.a11y import assert_accessible, axe_violations
+from tests.conftest import Persona
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def login(page: Page, username: str) -> None:
+    page.goto("/logg-inn/")
+    page.get_by_label("Brukernavn").fill(username)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+
+
+def test_login_page_and_its_error_state_pass_axe(page: Page, personas: dict[str, Persona]) -> None:
+    page.goto("/logg-inn/")
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
+    assert_accessible(page)
+    page.get_by_label("Brukernavn").fill("radmann")
+    page.get_by_label("Passord").fill("feil-passord")
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.locator("#form-errors")).to_be_visible()
+    # What was typed is kept.
+    expect(page.get_by_label("Brukernavn")).to_have_value("radmann")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("username", ["radmann", "leder", "kriseleder", "kommunikasjon"])
+def test_each_role_logs_in_and_sees_its_start_page(
+    page: Page, personas: dict[str, Persona], username: str
+) -> None:
+    login(page, username)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Velkommen")
+    assert_accessible(page)
+
+
+def test_radmann_pages_pass_axe_in_empty_state(page: Page, personas: dict[str, Persona]) -> None:
+    login(page, "radmann")
+    for path in ["/varsler/", "/logg/", "/passord/endre/"]:
+        page.goto(path)
+        assert_accessible(page)
+
+
+def test_skip_link_is_first_in_keyboard_order_and_moves_to_main(
+    page: Page, personas: dict[str, Persona]
+) -> None:
+    login(page, "leder")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Hopp til hovedinnholdet")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_axe_detects_a_real_violation(page: Page, personas: dict[str, Persona]) -> None:
+    """The gate can fail: an image without alternative text is reported."""
+    page.goto("/logg-inn/")
+    page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=x>')")
+    assert any(v["id"] == "image-alt" for v in axe_violations(page))
+
+
+def test_no_content_security_policy_violations(page: Page, personas: dict[str, Persona]) -> None:
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    login(page, "radmann")
+    page.goto("/varsler/")
+    assert not [e for e in errors if "Content Security Policy" in e], errors

@@ -1,0 +1,50 @@
+"""No Docker engine runs here, so the compose file is checked by reading it."""
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _compose() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return data
+
+
+def _command(service: dict[str, Any]) -> str:
+    command = service.get("command", "")
+    return " ".join(command) if isinstance(command, list) else str(command)
+
+
+def test_services_and_commands() -> None:
+    services = _compose()["services"]
+    assert set(services) >= {"postgres", "redis", "web", "worker", "beat"}
+    assert "gunicorn" in _command(services["web"])
+    assert "moskenes_social.wsgi" in _command(services["web"])
+    assert "worker" in _command(services["worker"])
+    assert "beat" in _command(services["beat"])
+
+
+def test_app_services_share_one_image_built_by_the_dockerfile() -> None:
+    services = _compose()["services"]
+    images = {services[name].get("image") for name in ("web", "worker", "beat")}
+    assert len(images) == 1 and None not in images
+    assert services["web"]["build"]["dockerfile"] == "Dockerfile"
+    assert (ROOT / "Dockerfile").exists()
+
+
+def test_redis_keeps_queued_tasks_across_a_restart() -> None:
+    redis_command = _command(_compose()["services"]["redis"])
+    assert "--appendonly yes" in redis_command
+    assert "--maxmemory-policy noeviction" in redis_command
+
+
+def test_app_services_use_postgres_and_redis_and_production_settings() -> None:
+    services = _compose()["services"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["CELERY_BROKER_URL"].startswith("redis://")
+        assert env["DJANGO_SETTINGS_MODULE"] == "moskenes_social.settings.production"

@@ -1,0 +1,98 @@
+"""Configuration: strict parsing, production refuses without a secret, deploy check is clean."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+
+from moskenes_social.settings.env import database_from_url, env_bool, env_int
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bad_boolean_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_FLAG", "kanskje")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("SOME_FLAG", False)
+
+
+def test_booleans_and_integers_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_FLAG", "Yes")
+    monkeypatch.setenv("SOME_NUMBER", "x")
+    assert env_bool("SOME_FLAG", False) is True
+    with pytest.raises(ImproperlyConfigured):
+        env_int("SOME_NUMBER", 1)
+
+
+def test_database_urls() -> None:
+    pg = database_from_url("postgres://app:p%40ss@db.example:5433/social")
+    assert pg["ENGINE"] == "django.db.backends.postgresql"
+    assert (pg["NAME"], pg["USER"], pg["PASSWORD"], pg["PORT"]) == ("social", "app", "p@ss", "5433")
+    assert database_from_url("sqlite:///var/x.sqlite3")["NAME"] == "var/x.sqlite3"
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url("mysql://x/y")
+
+
+def _run_with_production(extra_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "moskenes_social.settings.production", **extra_env})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_secret_key() -> None:
+    result = _run_with_production({}, "check")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_deploy_check_with_production_settings_prints_no_warnings() -> None:
+    secret = "k3y-" + "x7Qp2LmZ9vBn4RtY6wEs8UaDf1GhJk0OiPcXzVbNmQwErTyUiOp"
+    result = _run_with_production(
+        {"SECRET_KEY": secret, "ALLOWED_HOSTS": "sosiale-medier.example.no"}, "check", "--deploy"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
+
+
+def test_seed_demo_is_refused_with_production_settings() -> None:
+    secret = "k3y-" + "x7Qp2LmZ9vBn4RtY6wEs8UaDf1GhJk0OiPcXzVbNmQwErTyUiOp"
+    result = _run_with_production({"SECRET_KEY": secret}, "seed_demo")
+    assert result.returncode != 0
+    assert "refused with production settings" in result.stderr
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_content_security_policy(client: Client) -> None:
+    response = client.get("/logg-inn/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "<script>" not in response.text
+
+
+def test_no_template_has_an_inline_script() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if "<script>" in path.read_text() or " on" + "click=" in path.read_text()
+    ]
+    assert not offenders
+
+
+def test_municipality_is_named_only_in_settings() -> None:
+    name = "Moskenes"
+    offenders = []
+    for folder in ["moskenes_social", "accounts", "approvals", "policy", "templates"]:
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in {".py", ".html", ".txt"} and "settings" not in path.parts:
+                text = path.read_text(encoding="utf-8")
+                # The package is called moskenes_social; the municipality's name is what counts.
+                if name in text.replace("Moskenes Social", "").replace("moskenes_social", ""):
+                    offenders.append(str(path.relative_to(ROOT)))
+    assert not offenders
