@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from moskenes_social.notifications.selectors import notifications_unread_count
+from moskenes_social.people.models import User
 from moskenes_social.people.roles import Role, user_roles
 
 
@@ -14,8 +15,6 @@ def shell(request: HttpRequest) -> dict[str, object]:
         "user_roles": roles,
         "Role": Role,
         "unread_notifications": (
-            notifications_unread_count(user=user)  # type: ignore[arg-type]
-            if user.is_authenticated
-            else 0
+            notifications_unread_count(user=user) if isinstance(user, User) else 0
         ),
     }

@@ -13,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.roles import Role
 
-from .factories import UnitFactory, UserFactory
+from .factories import make_unit, make_user
 
 # CI sets this so that a browser or worker test that cannot run fails instead of skipping.
 REQUIRE_ALL = os.environ.get("MOSKENES_REQUIRE_ALL_TESTS") == "1"
@@ -46,14 +46,14 @@ PERSONA_NAMES = [*PERSONA_ROLES, "anonymous"]
 
 @pytest.fixture
 def unit(db: None) -> Unit:
-    return UnitFactory(name="Reine skole", slug="reine-skole")
+    return make_unit(name="Reine skole", slug="reine-skole")
 
 
 @pytest.fixture
 def personas(db: None, unit: Unit) -> dict[str, Persona]:
     result: dict[str, Persona] = {}
     for name, role in PERSONA_ROLES.items():
-        user = UserFactory(username=name, unit=unit, roles=[role] if role else [])
+        user = make_user(username=name, unit=unit, roles=[role] if role else [])
         if role is Role.LEADER:
             unit.leaders.add(user)
         client = Client()

@@ -1,6 +1,6 @@
 """Typed factories for the models every test needs."""
 
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.contrib.auth.models import Group
@@ -42,3 +42,11 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs: Any) -> None:
         if create and extracted:
             self.groups.add(*Group.objects.filter(name__in=[r.value for r in extracted]))
+
+
+def make_unit(**kwargs: Any) -> Unit:
+    return cast(Unit, UnitFactory(**kwargs))
+
+
+def make_user(**kwargs: Any) -> User:
+    return cast(User, UserFactory(**kwargs))

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from moskenes_social.people.models import User
+
 from .models import Event
 
 
@@ -17,7 +19,7 @@ def event_record(
 ) -> Event:
     """Append an audit event. Call inside the transaction of the change it records."""
     event = Event(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor if isinstance(actor, User) else None,
         action=action,
         reason=reason,
         data=data or {},

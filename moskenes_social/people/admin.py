@@ -6,7 +6,7 @@ from .models import Unit, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
         (_("Municipality"), {"fields": ("title", "unit")}),

@@ -15,11 +15,8 @@ STORAGES = {
 STATIC_ROOT = VAR_DIR / "test-staticfiles"
 
 # A file, not memory, for SQLite: the live server and a Celery worker process share it.
-DATABASES["default"]["TEST"] = {  # noqa: F405
-    "NAME": str(VAR_DIR / "test.sqlite3")
-    if DATABASES["default"]["ENGINE"].endswith("sqlite3")  # noqa: F405
-    else None
-}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 # Whitenoise warns about a missing STATIC_ROOT on every request; the live server serves
 # static files through the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

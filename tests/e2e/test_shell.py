@@ -15,6 +15,7 @@ def login(page: Page, username: str) -> None:
     page.get_by_label("Brukernavn").fill(username)
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_url(lambda url: "/logg-inn/" not in url)
 
 
 def test_login_page_and_its_error_state_pass_axe(page: Page, personas: dict[str, Persona]) -> None:

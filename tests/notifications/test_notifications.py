@@ -1,0 +1,107 @@
+"""Notifications: in-app inbox and e-mail outbox; each e-mail is sent at most once."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from moskenes_social.notifications.models import EmailStatus, Notification
+from moskenes_social.notifications.services import (
+    notification_create,
+    notification_email_send,
+    notification_email_send_next_pending,
+    notifications_create,
+)
+from moskenes_social.notifications.tasks import notifications_deliver_pending
+from tests.conftest import Persona
+from tests.factories import make_user
+
+
+@pytest.mark.django_db
+def test_email_is_sent_once_even_when_delivered_twice(radmann: Persona) -> None:
+    assert radmann.user is not None
+    n = notification_create(recipient=radmann.user, subject="Ny søknad", body="Se søknaden.")
+    assert notification_email_send(notification_id=n.pk) is True
+    assert notification_email_send(notification_id=n.pk) is False
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [radmann.user.email]
+    n.refresh_from_db()
+    assert n.email_status == EmailStatus.SENT and n.emailed_at is not None
+
+
+@pytest.mark.django_db
+def test_sweep_sends_what_was_left_pending_and_nothing_twice(personas: dict[str, Persona]) -> None:
+    users = [p.user for p in personas.values() if p.user is not None]
+    notifications_create(recipients=users, subject="Krise")
+    assert notifications_deliver_pending() == len(users)
+    assert notifications_deliver_pending() == 0
+    assert notification_email_send_next_pending() is None
+    assert len(mail.outbox) == len(users)
+
+
+@pytest.mark.django_db
+def test_recipient_without_email_gets_inapp_only(db: None) -> None:
+    user = make_user(username="utenepost", email="")
+    n = notification_create(recipient=user, subject="Hei")
+    assert n.email_status == EmailStatus.SKIPPED
+    assert notifications_deliver_pending() == 0
+
+
+@pytest.mark.django_db
+def test_duplicate_recipients_get_one_notification(radmann: Persona) -> None:
+    assert radmann.user is not None
+    created = notifications_create(recipients=[radmann.user, radmann.user], subject="Én gang")
+    assert len(created) == 1
+
+
+@pytest.mark.django_db
+def test_email_is_queued_after_commit(
+    radmann: Persona, django_capture_on_commit_callbacks: object
+) -> None:
+    assert radmann.user is not None
+    with django_capture_on_commit_callbacks() as callbacks:  # type: ignore[operator]
+        notification_create(recipient=radmann.user, subject="Etter commit")
+    assert len(callbacks) == 1
+
+
+@pytest.mark.django_db
+def test_bell_shows_unread_count_and_mark_read_clears_it(radmann: Persona) -> None:
+    assert radmann.user is not None
+    n = notification_create(recipient=radmann.user, subject="Uleste")
+    response = radmann.client.get("/")
+    assert '1<span class="visually-hidden"> uleste</span>' in response.text
+    response = radmann.client.post(f"/varsler/{n.pk}/lest/")
+    assert response.status_code == 302
+    n.refresh_from_db()
+    assert n.read_at is not None
+    assert '0<span class="visually-hidden"> uleste</span>' in radmann.client.get("/").text
+
+
+@pytest.mark.django_db
+def test_another_users_notification_is_not_found(personas: dict[str, Persona]) -> None:
+    owner = personas["radmann"].user
+    assert owner is not None
+    n = notification_create(recipient=owner, subject="Privat")
+    response = personas["leder"].client.post(f"/varsler/{n.pk}/lest/")
+    assert response.status_code == 404
+    assert Notification.objects.get(pk=n.pk).read_at is None
+
+
+@pytest.mark.django_db
+def test_mark_read_ignores_an_offsite_next(radmann: Persona) -> None:
+    assert radmann.user is not None
+    n = notification_create(recipient=radmann.user, subject="x")
+    response = radmann.client.post(f"/varsler/{n.pk}/lest/", {"next": "https://evil.example/"})
+    assert response.headers["Location"] == "/varsler/"
+
+
+@pytest.mark.django_db
+def test_notification_list_query_count_is_constant(
+    radmann: Persona, django_assert_max_num_queries: object
+) -> None:
+    assert radmann.user is not None
+    for i in range(40):
+        notification_create(recipient=radmann.user, subject=f"Varsel {i}")
+    client: Client = radmann.client
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
+        response = client.get("/varsler/")
+    assert "Varsel 39" in response.text
