@@ -1,5 +1,7 @@
 """Demo data for a developer's first run: units and one user per role."""
 
+import importlib
+import importlib.util
 import secrets
 from dataclasses import dataclass
 
@@ -46,6 +48,12 @@ DEMO_USERS = [
 ]
 
 
+# Later apps extend the demo: each module, if it exists, has
+# ``seed_demo(*, users: dict[str, User], units: dict[str, Unit]) -> None``, called in order
+# inside the same transaction. It must be idempotent (a second run changes nothing).
+DEMO_MODULES = ["policy.demo", "accounts.demo", "approvals.demo"]
+
+
 @dataclass(frozen=True)
 class SeedResult:
     created: list[str]
@@ -64,6 +72,7 @@ def demo_seed(*, new_password: bool = False) -> SeedResult:
     }
     password = secrets.token_urlsafe(9)
     created: list[str] = []
+    users: dict[str, User] = {}
     for spec in DEMO_USERS:
         user, was_created = User.objects.get_or_create(
             username=spec.username,
@@ -75,6 +84,7 @@ def demo_seed(*, new_password: bool = False) -> SeedResult:
                 "email": f"{spec.username}@example.org",
             },
         )
+        users[spec.username] = user
         if was_created or new_password:
             user.set_password(password)
             user.save(update_fields=["password"])
@@ -84,4 +94,7 @@ def demo_seed(*, new_password: bool = False) -> SeedResult:
             user.groups.add(Group.objects.get(name=spec.role.value))
         if spec.role is Role.LEADER:
             units[spec.unit_slug].leaders.add(user)
+    for name in DEMO_MODULES:
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name).seed_demo(users=users, units=units)
     return SeedResult(created=created, password=password if created or new_password else None)

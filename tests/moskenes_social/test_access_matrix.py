@@ -1,71 +1,19 @@
 """Every URL pattern of the project, every persona, the status code each must get.
 
-The test walks the URL configuration itself: a new URL without an entry in ACCESS fails
-the suite, so no page ships without an access decision. Django's admin is checked as one
-decision (superusers only) in ``test_admin_is_for_superusers_only``.
+The test walks the URL configuration itself: a new URL without an entry in an access
+table (``tests/<app>/access.py``) fails the suite, so no page ships without an access
+decision. Django's admin is checked as one decision (superusers only) below.
 """
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from moskenes_social.notifications.services import notification_create
+from tests.access import all_access_tables
 from tests.conftest import PERSONA_NAMES, Persona
 
-LOGGED_IN = [name for name in PERSONA_NAMES if name != "anonymous"]
-
-
-def everyone(status: int) -> dict[str, int]:
-    return dict.fromkeys(PERSONA_NAMES, status)
-
-
-def members(status: int, anonymous: int = 302) -> dict[str, int]:
-    """Any logged-in member gets ``status``; the anonymous visitor goes to the login page."""
-    return {**dict.fromkeys(LOGGED_IN, status), "anonymous": anonymous}
-
-
-def only(allowed: list[str], status: int, others: int = 403) -> dict[str, int]:
-    return {**dict.fromkeys(LOGGED_IN, others), **dict.fromkeys(allowed, status), "anonymous": 302}
-
-
-KwargsMaker = Callable[[dict[str, Persona]], dict[str, object]]
-
-
-@dataclass(frozen=True)
-class Access:
-    expected: dict[str, int]
-    method: str = "get"
-    kwargs: KwargsMaker = field(default=lambda personas: {})
-
-
-def _radmann_notification(personas: dict[str, Persona]) -> dict[str, object]:
-    user = personas["radmann"].user
-    assert user is not None
-    return {"notification_id": notification_create(recipient=user, subject="Test").pk}
-
-
-ACCESS: dict[str, Access] = {
-    "home": Access(members(200)),
-    "healthz": Access(everyone(200)),
-    "login": Access(everyone(200)),
-    "logout": Access(everyone(302), method="post"),
-    "password_change": Access(members(200)),
-    "password_change_done": Access(members(200)),
-    "password_reset": Access(everyone(200)),
-    "password_reset_done": Access(everyone(200)),
-    "password_reset_confirm": Access(
-        everyone(200), kwargs=lambda p: {"uidb64": "MQ", "token": "ugyldig"}
-    ),
-    "password_reset_complete": Access(everyone(200)),
-    "notifications:list": Access(members(200)),
-    "notifications:read": Access(
-        {**members(404), "radmann": 302}, method="post", kwargs=_radmann_notification
-    ),
-    "notifications:read_all": Access(members(302), method="post"),
-    "audit:list": Access(only(["radmann"], 200)),
-}
+ACCESS = all_access_tables()
 
 
 def _walk(patterns: list[URLPattern | URLResolver], namespace: str = "") -> Iterator[str]:
