@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
+from holidays.countries.norway import Norway
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -32,7 +32,7 @@ class WorkingDay:
 @functools.cache
 def _norwegian_holidays(year: int) -> frozenset[date]:
     # include_sundays=False: the package otherwise lists every Sunday as a holiday.
-    return frozenset(holidays.Norway(years=year, include_sundays=False).keys())
+    return frozenset(Norway(years=year, include_sundays=False).keys())
 
 
 def is_working_day(day: date) -> bool:
