@@ -114,7 +114,7 @@ DEMO_ACCOUNTS = [
     DemoAccount(
         unit="reine-skole",
         platform=Platform.X,
-        name="Reine skole på X",
+        name="Reine skole – nyheter",
         handle="reineskole",
         url="https://x.com/reineskole",
         contact_person="Lise Leder",

@@ -11,6 +11,12 @@ from .selectors import units_with_accounts, users_assignable
 
 
 class UserChoiceField(forms.ModelChoiceField[User]):
+    # Only active users are offered; anyone else (e.g. deactivated since the page loaded)
+    # is refused with this message.
+    default_error_messages = {
+        "invalid_choice": _("Choose an active person from the list."),
+    }
+
     def label_from_instance(self, obj: User) -> str:
         details = ", ".join(part for part in [obj.title, obj.unit.name if obj.unit else ""] if part)
         return f"{obj} ({details})" if details else str(obj)

@@ -112,6 +112,7 @@ def test_an_inactive_user_is_refused_with_a_clear_message(
     )
     assert response.status_code == 200
     assert 'id="form-errors"' in response.text
+    assert "Velg en aktiv person fra listen." in response.text
 
 
 def test_the_same_role_twice_is_refused(leader: User, staff: list[User], unit: Unit) -> None:
