@@ -6,7 +6,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.selectors import leader_panel_rows
 from moskenes_social.notifications.selectors import notifications_for
+from moskenes_social.people.models import User
 from moskenes_social.people.roles import Role, user_roles
 
 
@@ -22,6 +24,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "roles": sorted(roles, key=list(Role).index),
             "has_role": {role.name: role in roles for role in Role},
             "recent_notifications": recent,
+            "unit_accounts": (
+                leader_panel_rows(user=request.user)
+                if Role.LEADER in roles and isinstance(request.user, User)
+                else []
+            ),
         },
     )
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -42,6 +43,14 @@ PERSONA_ROLES: dict[str, Role | None] = {
     "no_role": None,
 }
 PERSONA_NAMES = [*PERSONA_ROLES, "anonymous"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """The cache (LocMemCache) outlives each test's database; start and end every test empty."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

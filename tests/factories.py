@@ -41,7 +41,9 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     @factory.post_generation
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs: Any) -> None:
         if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=[r.value for r in extracted]))
+            # get_or_create: a transactional test's flush removes the groups that the data
+            # migration made, so later tests in the same run would silently get no role.
+            self.groups.add(*(Group.objects.get_or_create(name=r.value)[0] for r in extracted))
 
 
 def make_unit(**kwargs: Any) -> Unit:

@@ -186,6 +186,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
+    # Accounts not followed up within their interval: remind responders, then the owner.
+    "accounts-follow-up-reminders": {
+        "task": "accounts.tasks.follow_up_reminders_send",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
 }
 
 LOGGING = {

@@ -1,0 +1,143 @@
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from moskenes_social.people.models import Unit, User
+
+from .models import Account, AccountStatus, Platform, ResponsibilityRole
+from .selectors import units_with_accounts, users_assignable
+
+
+class UserChoiceField(forms.ModelChoiceField[User]):
+    # Only active users are offered; anyone else (e.g. deactivated since the page loaded)
+    # is refused with this message.
+    default_error_messages = {
+        "invalid_choice": _("Choose an active person from the list."),
+    }
+
+    def label_from_instance(self, obj: User) -> str:
+        details = ", ".join(part for part in [obj.title, obj.unit.name if obj.unit else ""] if part)
+        return f"{obj} ({details})" if details else str(obj)
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return UserChoiceField.label_from_instance(self, obj)  # type: ignore[arg-type]
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class AccountFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none(), required=False, empty_label=_("All units")
+    )
+    platform = forms.ChoiceField(
+        label=_("Platform"), choices=[("", _("All platforms")), *Platform.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All statuses")), *AccountStatus.choices],
+        required=False,
+    )
+    mine = forms.BooleanField(label=_("Only accounts I am responsible for"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_with_accounts()  # type: ignore[attr-defined]
+
+
+class AccountEditForm(forms.ModelForm[Account]):
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "url",
+            "contact_instance",
+            "contact_person",
+            "contact_title",
+            "contact_email",
+            "homepage",
+            "follow_up_interval_days",
+            "answer_deadline_working_hours",
+        ]
+
+
+class AccountRegisterExistingForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all())
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    handle = forms.CharField(
+        label=_("Username"),
+        max_length=200,
+        help_text=_("The account's name on the platform, for example @moskeneskommune."),
+    )
+    url = forms.URLField(label=_("Address"), max_length=500, required=False, assume_scheme="https")
+    contact_instance = forms.CharField(label=_("Instance"), max_length=200, required=False)
+    contact_person = forms.CharField(label=_("Contact person"), max_length=200, required=False)
+    contact_title = forms.CharField(
+        label=_("Contact person's title"), max_length=200, required=False
+    )
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    homepage = forms.URLField(
+        label=_("Homepage"), max_length=500, required=False, assume_scheme="https"
+    )
+    follow_up_interval_days = forms.IntegerField(
+        label=_("Follow up every (working days)"), min_value=1, max_value=60, initial=1
+    )
+    official_since = forms.DateField(
+        label=_("Official since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("When the account began to speak for the municipality, if known."),
+    )
+    owner = UserChoiceField(label=_("Owner"), queryset=User.objects.none())
+    responders = UserMultipleChoiceField(
+        label=_("Responders"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("At least two people who can answer (responders or backups)."),
+    )
+    note = forms.CharField(
+        label=_("Why is it registered without a request?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the account existed before the guideline was adopted."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = users_assignable()  # type: ignore[attr-defined]
+        self.fields["responders"].queryset = users_assignable()  # type: ignore[attr-defined]
+
+
+class ResponsibilityAssignForm(forms.Form):
+    user = UserChoiceField(label=_("Person"), queryset=User.objects.none())
+    role = forms.ChoiceField(
+        label=_("Role"), choices=ResponsibilityRole.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users_assignable()  # type: ignore[attr-defined]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResponsibilityDateForm(forms.Form):
+    dato = forms.DateField(
+        label=_("Responsible on date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class RegisterSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or username"), max_length=200, required=False)

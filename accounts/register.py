@@ -1,0 +1,87 @@
+"""The public register's data, cached, and its invalidation.
+
+The register is read by anyone, often, and changes seldom. Its entries are cached under a key
+that contains a version; every service that changes what the register shows calls
+``register_invalidate()``, which sets a new version once the transaction has committed, so the
+next reader builds the entries afresh. A cached hit costs no database query.
+
+With Django's default LocMemCache each process has its own cache: the new version reaches only
+the process that made the change, and others follow within ``REGISTER_CACHE_SECONDS``. A
+shared cache (Redis, named in ``CACHES``) makes every process follow at once.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db import transaction
+
+from .models import Account
+from .selectors import accounts_public_register
+
+VERSION_KEY = "accounts:register:version"
+REGISTER_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """What the public may know about an official account: nothing internal."""
+
+    platform: str
+    name: str
+    handle: str
+    url: str
+    unit: str
+    contact_instance: str
+    contact_person: str
+    contact_title: str
+    contact_email: str
+    homepage: str
+    official_since: datetime
+
+
+def _entry(account: Account) -> RegisterEntry:
+    return RegisterEntry(
+        platform=account.platform,
+        name=account.name,
+        handle=account.handle,
+        url=account.url,
+        unit=account.unit.name,
+        contact_instance=account.contact_instance,
+        contact_person=account.contact_person,
+        contact_title=account.contact_title,
+        contact_email=account.contact_email,
+        homepage=account.homepage,
+        official_since=account.official_since,
+    )
+
+
+def _version() -> str:
+    version: str | None = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY) or ""
+    return version
+
+
+def register_entries() -> list[RegisterEntry]:
+    """Every active account as a register entry; from the cache when it is current."""
+    key = f"accounts:register:entries:{_version()}"
+    entries: list[RegisterEntry] | None = cache.get(key)
+    if entries is None:
+        entries = [_entry(account) for account in accounts_public_register()]
+        cache.set(key, entries, timeout=REGISTER_CACHE_SECONDS)
+    return entries
+
+
+def _bump() -> None:
+    # A fresh random version, not a counter: an evicted counter could return to a value
+    # whose stale entries are still cached.
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def register_invalidate() -> None:
+    """Make the next reader rebuild the register, once the current transaction commits
+    (a reader before the commit would otherwise cache what is about to change)."""
+    transaction.on_commit(_bump)

@@ -1,0 +1,280 @@
+"""Reads of accounts and responsibilities. List selectors cost a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from moskenes_social.audit.models import Event
+from moskenes_social.people.models import Unit, User
+from moskenes_social.worktime import OSLO
+
+from .models import ANSWERING_ROLES, Account, AccountStatus, Responsibility, ResponsibilityRole
+
+# "at least two people who can answer, so that one absence does not leave posts unanswered"
+MIN_ANSWERERS = 2
+
+
+def handle_normalize(handle: str) -> str:
+    """The handle as stored and compared: no surrounding space, no leading "@"."""
+    return handle.strip().lstrip("@").strip()
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Whether an account has an owner and enough people to answer while one is away."""
+
+    has_owner: bool
+    answerers_count: int
+    # Coverage is required of active accounts only; a suspended or closed one is not flagged.
+    required: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.has_owner and self.answerers_count >= MIN_ANSWERERS
+
+    @property
+    def flagged(self) -> bool:
+        return self.required and not self.ok
+
+    @property
+    def answerers_missing(self) -> int:
+        return max(0, MIN_ANSWERERS - self.answerers_count)
+
+
+def _open_responsibilities() -> Prefetch[str, QuerySet[Responsibility], str]:
+    rows = (
+        Responsibility.objects.filter(ended_at__isnull=True)
+        .select_related("user")
+        .order_by("role", "user__first_name", "user__last_name", "id")
+    )
+    return Prefetch("responsibilities", queryset=rows, to_attr="open_responsibilities")
+
+
+def _with_coverage_counts(accounts: QuerySet[Account]) -> QuerySet[Account]:
+    """Annotate ``owner_count`` and ``answerer_count`` (distinct people) in the same query."""
+    open_rows = Q(responsibilities__ended_at__isnull=True)
+    return accounts.annotate(
+        owner_count=Count(
+            "responsibilities",
+            filter=open_rows & Q(responsibilities__role=ResponsibilityRole.OWNER),
+            distinct=True,
+        ),
+        answerer_count=Count(
+            "responsibilities__user",
+            filter=open_rows & Q(responsibilities__role__in=ANSWERING_ROLES),
+            distinct=True,
+        ),
+    )
+
+
+def account_coverage(*, account: Account) -> Coverage:
+    """Coverage of one account: from its prefetched open responsibilities or annotated
+    counts when a list selector loaded them, else one query."""
+    required = account.status == AccountStatus.ACTIVE
+    prefetched: list[Responsibility] | None = getattr(account, "open_responsibilities", None)
+    if prefetched is not None:
+        pairs = [(r.user_id, r.role) for r in prefetched]
+    elif hasattr(account, "owner_count") and hasattr(account, "answerer_count"):
+        return Coverage(
+            has_owner=account.owner_count > 0,
+            answerers_count=account.answerer_count,
+            required=required,
+        )
+    else:
+        pairs = list(
+            Responsibility.objects.filter(account=account, ended_at__isnull=True).values_list(
+                "user_id", "role"
+            )
+        )
+    return Coverage(
+        has_owner=any(role == ResponsibilityRole.OWNER for _, role in pairs),
+        answerers_count=len({user_id for user_id, role in pairs if role in ANSWERING_ROLES}),
+        required=required,
+    )
+
+
+def accounts_active_with_handle(*, platform: str, handle: str) -> QuerySet[Account]:
+    """Accounts that still hold this handle on this platform (active or suspended; not
+    closed), compared without case and without a leading "@"."""
+    return Account.objects.filter(
+        platform=platform, handle__iexact=handle_normalize(handle)
+    ).exclude(status=AccountStatus.CLOSED)
+
+
+def accounts_list(
+    *,
+    unit: Unit | None = None,
+    platform: str = "",
+    status: str = "",
+    responsible: User | None = None,
+) -> QuerySet[Account]:
+    """The account list, filtered; with the unit and coverage counts in one query."""
+    accounts = Account.objects.select_related("unit")
+    if unit is not None:
+        accounts = accounts.filter(unit=unit)
+    if platform:
+        accounts = accounts.filter(platform=platform)
+    if status:
+        accounts = accounts.filter(status=status)
+    if responsible is not None:
+        accounts = accounts.filter(
+            id__in=Responsibility.objects.filter(user=responsible, ended_at__isnull=True).values(
+                "account_id"
+            )
+        )
+    return _with_coverage_counts(accounts).order_by("name", "id")
+
+
+def accounts_below_coverage() -> QuerySet[Account]:
+    """Active accounts without an owner or with fewer than two people who can answer."""
+    return (
+        _with_coverage_counts(
+            Account.objects.filter(status=AccountStatus.ACTIVE).select_related("unit")
+        )
+        .filter(Q(owner_count=0) | Q(answerer_count__lt=MIN_ANSWERERS))
+        .order_by("unit__name", "name", "id")
+    )
+
+
+def accounts_follow_up_overdue(*, now: datetime | None = None) -> QuerySet[Account]:
+    """Active accounts whose next check-in is past due, the longest overdue first."""
+    return (
+        Account.objects.filter(
+            status=AccountStatus.ACTIVE, follow_up_due_at__lt=now or timezone.now()
+        )
+        .select_related("unit", "last_check_in_by")
+        .order_by("follow_up_due_at", "id")
+    )
+
+
+def accounts_public_register() -> QuerySet[Account]:
+    """Every active official account, for the public register (which is cached; see
+    ``accounts.register``)."""
+    return (
+        Account.objects.filter(status=AccountStatus.ACTIVE)
+        .select_related("unit")
+        .order_by("platform", "name", "id")
+    )
+
+
+def accounts_for_responder(*, user: User) -> QuerySet[Account]:
+    """Active accounts the user currently has any responsibility for (owner, responder,
+    backup)."""
+    return (
+        Account.objects.filter(
+            status=AccountStatus.ACTIVE,
+            id__in=Responsibility.objects.filter(user=user, ended_at__isnull=True).values(
+                "account_id"
+            ),
+        )
+        .select_related("unit")
+        .order_by("name", "id")
+    )
+
+
+def accounts_for_leader(*, user: User) -> list[Account]:
+    """The accounts (not closed) of the units the user leads, each with its open
+    responsibilities prefetched (``open_responsibilities``): two queries in all."""
+    return list(
+        Account.objects.filter(unit__leaders=user)
+        .exclude(status=AccountStatus.CLOSED)
+        .select_related("unit")
+        .prefetch_related(_open_responsibilities())
+        .order_by("unit__name", "name", "id")
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class AccountPanelRow:
+    """An account on the leader's start page: its people by role, and its coverage."""
+
+    account: Account
+    coverage: Coverage
+    owners: list[User]
+    responders: list[User]
+    backups: list[User]
+
+
+def leader_panel_rows(*, user: User) -> list[AccountPanelRow]:
+    """The leader's start page: the accounts of the units the user leads (two queries)."""
+    rows = []
+    for account in accounts_for_leader(user=user):
+        responsibilities: list[Responsibility] = account.open_responsibilities  # type: ignore[attr-defined]
+
+        def holders(
+            role: ResponsibilityRole, rs: list[Responsibility] = responsibilities
+        ) -> list[User]:
+            return [r.user for r in rs if r.role == role]
+
+        rows.append(
+            AccountPanelRow(
+                account=account,
+                coverage=account_coverage(account=account),
+                owners=holders(ResponsibilityRole.OWNER),
+                responders=holders(ResponsibilityRole.RESPONDER),
+                backups=holders(ResponsibilityRole.BACKUP),
+            )
+        )
+    return rows
+
+
+def account_with_open_responsibilities(*, account_id: int) -> Account:
+    """One account for its page, with its unit, the unit's leaders and the open
+    responsibilities (so permission checks cost no query); raises ``Account.DoesNotExist``."""
+    return (
+        Account.objects.select_related("unit", "created_by", "last_check_in_by")
+        .prefetch_related(_open_responsibilities(), "unit__leaders")
+        .get(id=account_id)
+    )
+
+
+def responsibilities_history(*, account: Account) -> QuerySet[Responsibility]:
+    """Every responsibility the account has had, newest first."""
+    return (
+        Responsibility.objects.filter(account=account)
+        .select_related("user", "assigned_by", "ended_by")
+        .order_by("-assigned_at", "-id")
+    )
+
+
+def responsibilities_at(*, account: Account, moment: datetime) -> QuerySet[Responsibility]:
+    """Who was responsible for the account at a moment."""
+    return (
+        Responsibility.objects.filter(account=account, assigned_at__lte=moment)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=moment))
+        .select_related("user")
+        .order_by("role", "user__first_name", "user__last_name", "id")
+    )
+
+
+def responsibilities_on_date(*, account: Account, day: date) -> QuerySet[Responsibility]:
+    """Who was responsible for the account at any time during a day (Europe/Oslo)."""
+    start = datetime.combine(day, time.min, tzinfo=OSLO)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=OSLO)
+    return (
+        Responsibility.objects.filter(account=account, assigned_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=start))
+        .select_related("user")
+        .order_by("role", "user__first_name", "user__last_name", "id")
+    )
+
+
+def account_events(*, account: Account) -> QuerySet[Event]:
+    """The audit history of an account (its responsibilities are recorded on it too)."""
+    return Event.objects.filter(
+        target_type=ContentType.objects.get_for_model(Account), target_id=str(account.pk)
+    ).select_related("actor")
+
+
+def users_assignable() -> QuerySet[User]:
+    """Who can be given a responsibility: active users."""
+    return User.objects.filter(is_active=True).select_related("unit")
+
+
+def units_with_accounts() -> QuerySet[Unit]:
+    """Units for the account list's filter."""
+    return Unit.objects.filter(accounts__isnull=False).distinct().order_by("name")
