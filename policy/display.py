@@ -14,9 +14,12 @@ from .parameters import ReminderRecipient, TopicAction
 
 
 def _role_labels(names: object) -> str:
+    """Role names in words, in the fixed order of ``Role`` (so order never shows as a change)."""
     if not isinstance(names, list):
         return ""
-    return ", ".join(str(Role(n).label) if n in Role.values else str(n) for n in names)
+    known = [str(role.label) for role in Role if role.value in names]
+    unknown = [str(n) for n in names if n not in Role.values]
+    return ", ".join(known + unknown)
 
 
 def _hours(value: object) -> str:

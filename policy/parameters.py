@@ -202,13 +202,17 @@ def _role(value: object, where: str) -> Role:
     return Role(value)
 
 
-def _roles(value: object, where: str) -> frozenset[Role]:
+def _role_list(value: object, where: str) -> list[Role]:
     if not isinstance(value, list) or not value:
         raise ParameterError(_("%(where)s must be a non-empty list of roles.") % {"where": where})
     roles = [_role(item, where) for item in value]
     if len(set(roles)) != len(roles):
         raise ParameterError(_("%(where)s names a role twice.") % {"where": where})
-    return frozenset(roles)
+    return roles
+
+
+def _roles(value: object, where: str) -> frozenset[Role]:
+    return frozenset(_role_list(value, where))
 
 
 def _number(value: float) -> str:
@@ -373,8 +377,8 @@ def parse_rule_parameters(*, category: str, raw: object) -> dict[str, Any]:
             "action": str(topic["action"]),
         }
     if "leader_roles" in data:
-        roles = _roles(data["leader_roles"], _("Who leads in a crisis"))
-        result["leader_roles"] = [role.value for role in Role if role in roles]
+        roles = _role_list(data["leader_roles"], _("Who leads in a crisis"))
+        result["leader_roles"] = [role.value for role in roles]
     return result
 
 

@@ -157,7 +157,8 @@ def _clean_rule_fields(
     if category == RuleCategory.CRISIS:
         # Who leads in a crisis is a version parameter; the crisis rule repeats it.
         leaders = parse_version_parameters(version.parameters).crisis_leader_roles
-        params["leader_roles"] = [role.value for role in Role if role in leaders]
+        if set(params.get("leader_roles", [])) != {role.value for role in leaders}:
+            params["leader_roles"] = [role.value for role in Role if role in leaders]
     return {
         "section": section,
         "section_title": section_title,
@@ -380,7 +381,7 @@ def version_parameters_update(
     parsed = parse_version_parameters(dict(parameters))
     stored = version_parameters_to_json(parsed)
     before = version.parameters
-    if stored == before:
+    if parse_version_parameters(before) == parsed:
         return version
     updated = GuidelineVersion.objects.filter(pk=version.pk, status=VersionStatus.DRAFT).update(
         parameters=stored
@@ -388,7 +389,8 @@ def version_parameters_update(
     if updated != 1:
         raise PolicyError(_("The version changed meanwhile; try again."))
     for rule in Rule.objects.filter(version=version, category=RuleCategory.CRISIS):
-        if rule.parameters.get("leader_roles") != stored["crisis_leader_roles"]:
+        leaders = set(rule.parameters.get("leader_roles", []))
+        if leaders != set(stored["crisis_leader_roles"]):
             rule.parameters = {**rule.parameters, "leader_roles": stored["crisis_leader_roles"]}
             rule.save(update_fields=["parameters"])
     version.parameters = stored
