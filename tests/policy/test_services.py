@@ -74,14 +74,14 @@ def test_a_draft_copies_the_rules_and_parameters_of_its_source(radmann_user: Use
 
 def test_only_one_draft_at_a_time(radmann_user: User) -> None:
     version_draft_create(actor=radmann_user, source=in_force())
-    with pytest.raises(PolicyError, match="already a draft"):
+    with pytest.raises(PolicyError, match="allerede et utkast"):
         version_draft_create(actor=radmann_user, source=in_force())
 
 
 def test_a_draft_cannot_be_copied_from_a_draft(radmann_user: User) -> None:
     draft = make_draft(actor=radmann_user)
     version_discard(actor=radmann_user, version=draft)
-    with pytest.raises(PolicyError, match="adopted version"):
+    with pytest.raises(PolicyError, match="vedtatt versjon"):
         version_draft_create(actor=radmann_user, source=draft)
 
 
@@ -138,11 +138,11 @@ def test_rule_add_at_a_position(radmann_user: User) -> None:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"code": "Not A Slug"}, "lowercase"),
-        ({"code": "1-felles-grunnlag"}, "already has a rule"),
-        ({"section_title": "Et annet navn"}, "is called"),
+        ({"code": "Not A Slug"}, "små bokstaver"),
+        ({"code": "1-felles-grunnlag"}, "har allerede en regel"),
+        ({"section_title": "Et annet navn"}, "heter"),
         ({"category": "registration_requirement"}, "question"),
-        ({"text": "  "}, "title and a text"),
+        ({"text": "  "}, "tittel og en tekst"),
     ],
 )
 def test_rule_add_refuses_bad_input(
@@ -198,26 +198,26 @@ def test_rule_remove_and_move_and_reorder(radmann_user: User) -> None:
     reversed_codes = list(reversed(_codes(draft)))
     rules_reorder(actor=radmann_user, version=draft, codes=reversed_codes)
     assert _codes(draft) == reversed_codes
-    with pytest.raises(PolicyError, match="every rule"):
+    with pytest.raises(PolicyError, match="hver regel"):
         rules_reorder(actor=radmann_user, version=draft, codes=reversed_codes[1:])
 
 
 def test_rules_of_an_adopted_version_cannot_be_edited_through_services(radmann_user: User) -> None:
     version = in_force()
     rule = version.rules.get(code="2-svar-snarest")
-    with pytest.raises(PolicyError, match="no longer a draft"):
+    with pytest.raises(PolicyError, match="ikke lenger et utkast"):
         rule_change(actor=radmann_user, rule=rule, **_rule_fields(rule, text="Svar en gang."))
-    with pytest.raises(PolicyError, match="no longer a draft"):
+    with pytest.raises(PolicyError, match="ikke lenger et utkast"):
         rule_remove(actor=radmann_user, rule=rule)
-    with pytest.raises(PolicyError, match="no longer a draft"):
+    with pytest.raises(PolicyError, match="ikke lenger et utkast"):
         rule_move(actor=radmann_user, rule=rule, direction="up")
-    with pytest.raises(PolicyError, match="no longer a draft"):
+    with pytest.raises(PolicyError, match="ikke lenger et utkast"):
         rule_add(actor=radmann_user, version=version, code="ny", **_rule_fields(rule))
-    with pytest.raises(PolicyError, match="no longer a draft"):
+    with pytest.raises(PolicyError, match="ikke lenger et utkast"):
         version_parameters_update(
             actor=radmann_user, version=version, parameters=version.parameters
         )
-    with pytest.raises(PolicyError, match="no longer a draft"):
+    with pytest.raises(PolicyError, match="ikke lenger et utkast"):
         version_discard(actor=radmann_user, version=version)
 
 
@@ -292,11 +292,17 @@ def test_adoption_supersedes_audits_and_notifies_everyone_with_a_role(
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"adopted_on": dt.date(2024, 1, 16)}, "future"),
-        ({"adopted_on": dt.date(2024, 1, 10), "effective_from": dt.date(2024, 1, 9)}, "before"),
-        ({"adopted_on": dt.date(2015, 1, 1), "effective_from": dt.date(2015, 6, 1)}, "earlier"),
-        ({"adopted_by": "  "}, "body"),
-        ({"change_summary": ""}, "Summarise"),
+        ({"adopted_on": dt.date(2024, 1, 16)}, "fram i tid"),
+        (
+            {"adopted_on": dt.date(2024, 1, 10), "effective_from": dt.date(2024, 1, 9)},
+            "før den ble vedtatt",
+        ),
+        (
+            {"adopted_on": dt.date(2015, 1, 1), "effective_from": dt.date(2015, 6, 1)},
+            "tidligere dato",
+        ),
+        ({"adopted_by": "  "}, "organ"),
+        ({"change_summary": ""}, "Oppsummer"),
     ],
 )
 def test_adoption_refuses_bad_dates_and_missing_facts(
@@ -320,14 +326,14 @@ def test_a_draft_whose_sections_are_split_cannot_be_adopted(radmann_user: User) 
     draft = make_draft(actor=radmann_user)
     codes = _codes(draft)
     rules_reorder(actor=radmann_user, version=draft, codes=[codes[-1], *codes[:-1]])
-    with pytest.raises(PolicyError, match="stand together"):
+    with pytest.raises(PolicyError, match="stå samlet"):
         adopt(actor=radmann_user, version=draft)
 
 
 @time_machine.travel(NOW, tick=False)
 def test_an_adopted_version_cannot_be_adopted_again(radmann_user: User) -> None:
     adopted = adopt(actor=radmann_user, version=make_draft(actor=radmann_user))
-    with pytest.raises(PolicyError, match="no longer a draft"):
+    with pytest.raises(PolicyError, match="ikke lenger et utkast"):
         adopt(actor=radmann_user, version=adopted)
 
 
@@ -359,5 +365,5 @@ def test_acknowledgement_is_idempotent_and_audited_once(personas: dict[str, Pers
 
 
 def test_a_draft_cannot_be_acknowledged(radmann_user: User) -> None:
-    with pytest.raises(PolicyError, match="adopted"):
+    with pytest.raises(PolicyError, match="vedtatt versjon"):
         acknowledgement_create(user=radmann_user, version=make_draft(actor=radmann_user))
