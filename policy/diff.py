@@ -22,9 +22,16 @@ _TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]")
 def words_diff_html(old: str, new: str) -> SafeString:
     """``new`` with words removed from ``old`` in <del> and words added in <ins>.
 
+    ``words_diff_html("a b", "a c")`` is ``a <del>…b</del><ins>…c</ins>`` where ``…`` is a
+    visually hidden "removed:"/"added:" for screen readers.
+
     Everything is HTML-escaped; only the <del>/<ins> marks are markup.
     """
     a, b = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
+    # Screen readers do not announce <del>/<ins>; a hidden word says what happened.
+    removed_word, added_word = escape(_("removed:")), escape(_("added:"))
+    removed = f'<span class="visually-hidden">{removed_word} </span>'
+    added = f'<span class="visually-hidden">{added_word} </span>'
     parts: list[str] = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -32,9 +39,9 @@ def words_diff_html(old: str, new: str) -> SafeString:
             parts.append(escape("".join(a[a1:a2])))
             continue
         if op in ("delete", "replace"):
-            parts.append(f"<del>{escape(''.join(a[a1:a2]))}</del>")
+            parts.append(f"<del>{removed}{escape(''.join(a[a1:a2]))}</del>")
         if op in ("insert", "replace"):
-            parts.append(f"<ins>{escape(''.join(b[b1:b2]))}</ins>")
+            parts.append(f"<ins>{added}{escape(''.join(b[b1:b2]))}</ins>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
 
 

@@ -11,17 +11,21 @@ from tests.conftest import Persona
 from .factories import in_force, make_draft
 
 
+DEL = '<del><span class="visually-hidden">fjernet: </span>'
+INS = '<ins><span class="visually-hidden">lagt til: </span>'
+
+
 def test_changed_words_are_marked() -> None:
     html = words_diff_html(
         "Svar snarest på alle innlegg.", "Svar innen åtte timer på alle innlegg."
     )
-    assert html == "Svar <del>snarest</del><ins>innen åtte timer</ins> på alle innlegg."
+    assert html == f"Svar {DEL}snarest</del>{INS}innen åtte timer</ins> på alle innlegg."
 
 
 def test_text_is_escaped_and_only_the_marks_are_markup() -> None:
     html = words_diff_html("<b>x</b>", "<script>alert(1)</script>")
     assert "<script" not in html and "<b>" not in html
-    assert html.startswith("&lt;<del>b</del><ins>script</ins>&gt;")
+    assert html.startswith(f"&lt;{DEL}b</del>{INS}script</ins>&gt;")
 
 
 def test_equal_texts_have_no_marks() -> None:
@@ -55,7 +59,7 @@ def test_rules_are_matched_by_code_in_the_new_order() -> None:
     ]
     changed = diffs[2]
     assert [c.label for c in changed.changes] == ["Tekst"]
-    assert changed.changes[0].html == "<del>Gammel</del><ins>Ny</ins> tekst."
+    assert changed.changes[0].html == f"{DEL}Gammel</del>{INS}Ny</ins> tekst."
 
 
 def test_a_moved_rule_is_changed_even_if_its_text_is_the_same() -> None:
@@ -107,7 +111,7 @@ def test_versions_compare_a_draft_with_the_version_in_force(personas: dict[str, 
     changed = {d.code for d in comparison.rules if d.kind == "changed"}
     assert "1-felles-grunnlag" in changed
     text_change = next(d for d in comparison.rules if d.code == "1-felles-grunnlag").changes[0]
-    assert "<del>opptretr</del><ins>opptrer</ins>" in text_change.html
+    assert f"{DEL}opptretr</del>{INS}opptrer</ins>" in text_change.html
     assert [(c.label, c.old, c.new) for c in comparison.parameters] == [
         ("Svarfrist", "8 arbeidstimer", "6 arbeidstimer")
     ]

@@ -168,7 +168,7 @@ def test_compare_defaults_to_the_draft_against_the_version_in_force(
     )
     text = _client(personas, "radmann").get(reverse("policy:compare")).text
     assert "Versjon 1 sammenlignet med versjon 2" in text
-    assert "<del>opptretr</del><ins>opptrer</ins>" in text
+    assert "opptretr</del>" in text and "opptrer</ins>" in text
     # Staff do not see drafts: with one version there is nothing to compare.
     staff = _client(personas, "kommunikasjon").get(reverse("policy:compare")).text
     assert "bare én versjon" in staff
