@@ -10,7 +10,6 @@ from tests.conftest import Persona
 
 from .factories import in_force, make_draft
 
-
 DEL = '<del><span class="visually-hidden">fjernet: </span>'
 INS = '<ins><span class="visually-hidden">lagt til: </span>'
 

@@ -24,8 +24,8 @@ from .factories import adopt, in_force, make_draft
 pytestmark = pytest.mark.django_db
 
 
-def oslo(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=OSLO)
+def oslo(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=OSLO)
 
 
 @pytest.fixture

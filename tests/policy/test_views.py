@@ -58,7 +58,9 @@ def test_rule_text_is_sanitised(personas: dict[str, Persona]) -> None:
         section_title=rule.section_title,
         heading=rule.heading,
         title=rule.title,
-        text='Svar <script>alert(1)</script> [lenke](javascript:alert(1)) <img src=x onerror="x()">',
+        text=(
+            'Svar <script>alert(1)</script> [lenke](javascript:alert(1)) <img src=x onerror="x()">'
+        ),
         category=rule.category,
         parameters=rule.parameters,
     )
