@@ -1,0 +1,172 @@
+"""Comparison of two guideline versions, rule by rule, with the changed words marked."""
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from .display import describe_rule_parameters, describe_version_parameters
+from .models import GuidelineVersion, Rule, RuleCategory
+
+Kind = Literal["added", "removed", "changed", "unchanged"]
+
+# Words, runs of whitespace and single punctuation marks: the units of a text diff.
+_TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+def words_diff_html(old: str, new: str) -> SafeString:
+    """``new`` with words removed from ``old`` in <del> and words added in <ins>.
+
+    ``words_diff_html("a b", "a c")`` is ``a <del>…b</del><ins>…c</ins>`` where ``…`` is a
+    visually hidden "removed:"/"added:" for screen readers.
+
+    Everything is HTML-escaped; only the <del>/<ins> marks are markup.
+    """
+    a, b = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
+    # Screen readers do not announce <del>/<ins>; a hidden word says what happened.
+    removed_word, added_word = escape(_("removed:")), escape(_("added:"))
+    removed = f'<span class="visually-hidden">{removed_word} </span>'
+    added = f'<span class="visually-hidden">{added_word} </span>'
+    parts: list[str] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape("".join(a[a1:a2])))
+            continue
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{removed}{escape(''.join(a[a1:a2]))}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{added}{escape(''.join(b[b1:b2]))}</ins>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+    @property
+    def html(self) -> SafeString:
+        return words_diff_html(self.old, self.new)
+
+
+@dataclass(frozen=True)
+class RuleDiff:
+    code: str
+    kind: Kind
+    old: Rule | None
+    new: Rule | None
+    changes: tuple[FieldChange, ...] = ()
+    moved: bool = False
+
+    @property
+    def rule(self) -> Rule:
+        rule = self.new or self.old
+        assert rule is not None  # noqa: S101 - a diff always has one side
+        return rule
+
+
+@dataclass(frozen=True)
+class VersionComparison:
+    old: GuidelineVersion
+    new: GuidelineVersion
+    rules: list[RuleDiff]
+    parameters: list[FieldChange]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.parameters) or any(d.kind != "unchanged" for d in self.rules)
+
+
+def _params_text(rule: Rule) -> str:
+    return "\n".join(
+        f"{label}: {value}" for label, value in describe_rule_parameters(rule.parameters)
+    )
+
+
+def _rule_fields(rule: Rule) -> list[tuple[str, str]]:
+    category = RuleCategory(rule.category).label if rule.category in RuleCategory.values else ""
+    return [
+        (_("Section"), f"{rule.section}. {rule.section_title}"),
+        (_("Heading"), rule.heading),
+        (_("Title"), rule.title),
+        (_("Text"), rule.text),
+        (_("Category"), str(category)),
+        (_("Parameters"), _params_text(rule)),
+    ]
+
+
+def rule_changes(old: Rule, new: Rule) -> tuple[FieldChange, ...]:
+    return tuple(
+        FieldChange(label=label, old=before, new=after)
+        for (label, before), (_label, after) in zip(
+            _rule_fields(old), _rule_fields(new), strict=True
+        )
+        if before != after
+    )
+
+
+def rules_compare(old_rules: Sequence[Rule], new_rules: Sequence[Rule]) -> list[RuleDiff]:
+    """Every rule of either version once, in the new version's order.
+
+    Removed rules stand where they stood in the old version. A rule is the same rule in
+    both versions if it has the same code, wherever it stands.
+    """
+    old_by_code = {rule.code: rule for rule in old_rules}
+    new_by_code = {rule.code: rule for rule in new_rules}
+    old_codes, new_codes = list(old_by_code), list(new_by_code)
+    result: list[RuleDiff] = []
+    matcher = difflib.SequenceMatcher(None, old_codes, new_codes, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        for code in old_codes[a1:a2] if op in ("delete", "replace") else []:
+            if code not in new_by_code:
+                result.append(RuleDiff(code=code, kind="removed", old=old_by_code[code], new=None))
+        for code in new_codes[b1:b2]:
+            new = new_by_code[code]
+            old = old_by_code.get(code)
+            if old is None:
+                result.append(RuleDiff(code=code, kind="added", old=None, new=new))
+                continue
+            changes = rule_changes(old, new)
+            moved = op != "equal"
+            result.append(
+                RuleDiff(
+                    code=code,
+                    kind="changed" if changes or moved else "unchanged",
+                    old=old,
+                    new=new,
+                    changes=changes,
+                    moved=moved,
+                )
+            )
+    return result
+
+
+def parameters_compare(old: GuidelineVersion, new: GuidelineVersion) -> list[FieldChange]:
+    before = dict(describe_version_parameters(old.parameters))
+    after = dict(describe_version_parameters(new.parameters))
+    labels = list(dict.fromkeys([*before, *after]))
+    return [
+        FieldChange(label=label, old=before.get(label, ""), new=after.get(label, ""))
+        for label in labels
+        if before.get(label, "") != after.get(label, "")
+    ]
+
+
+def versions_compare(*, old: GuidelineVersion, new: GuidelineVersion) -> VersionComparison:
+    """Compare two versions (two queries for the rules)."""
+    diffs = rules_compare(list(old.rules.order_by("order")), list(new.rules.order_by("order")))
+    counts = {
+        kind: sum(1 for d in diffs if d.kind == kind)
+        for kind in ("added", "removed", "changed", "unchanged")
+    }
+    return VersionComparison(
+        old=old, new=new, rules=diffs, parameters=parameters_compare(old, new), counts=counts
+    )

@@ -1,0 +1,120 @@
+"""Parameters in words, for the pages: the draft editor, the guideline and the comparison."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from moskenes_social.people.roles import Role
+
+from .models import Rule
+from .parameters import ReminderRecipient, TopicAction
+
+
+def _role_labels(names: object) -> str:
+    """Role names in words, in the fixed order of ``Role`` (so order never shows as a change)."""
+    if not isinstance(names, list):
+        return ""
+    known = [str(role.label) for role in Role if role.value in names]
+    unknown = [str(n) for n in names if n not in Role.values]
+    return ", ".join(known + unknown)
+
+
+def _hours(value: object) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _("%(hours)s working hours") % {"hours": f"{value:g}".replace(".", ",")}
+    return str(value)
+
+
+def describe_rule_parameters(parameters: Any) -> list[tuple[str, str]]:
+    """(label, value) pairs describing a rule's parameters, in a fixed order."""
+    if not isinstance(parameters, dict):
+        return []
+    lines: list[tuple[str, str]] = []
+    question = parameters.get("question")
+    if isinstance(question, dict):
+        lines.append((_("Question"), f"{question.get('label', '')} ({question.get('key', '')})"))
+        lines.append((_("Help text"), str(question.get("help", ""))))
+    topic = parameters.get("topic")
+    if isinstance(topic, dict):
+        action = topic.get("action", "")
+        action_label = TopicAction(action).label if action in TopicAction.values else action
+        lines.append((_("Topic"), str(topic.get("key", ""))))
+        lines.append((_("What to do"), str(action_label)))
+    if "always_answer" in parameters:
+        lines.append((_("Always answer posts of the kind"), ", ".join(parameters["always_answer"])))
+    if "deadline_parameter" in parameters:
+        lines.append((_("Answering deadline"), _("The version's answering deadline applies")))
+    if "leader_roles" in parameters:
+        lines.append((_("Who leads in a crisis"), _role_labels(parameters["leader_roles"])))
+    if "approval_role" in parameters:
+        lines.append((_("Approved by"), _role_labels([parameters["approval_role"]])))
+    return lines
+
+
+def describe_version_parameters(parameters: Any) -> list[tuple[str, str]]:
+    """(label, value) pairs describing a version's own parameters."""
+    if not isinstance(parameters, dict):
+        return []
+    lines = [
+        (_("Answering deadline"), _hours(parameters.get("answer_deadline_working_hours"))),
+        (
+            _("Working day"),
+            f"{parameters.get('working_day_start', '')}–{parameters.get('working_day_end', '')}",
+        ),
+    ]
+    stages = parameters.get("reminder_stages")
+    for stage in stages if isinstance(stages, list) else []:
+        notify = stage.get("notify", "")
+        notify_label = (
+            ReminderRecipient(notify).label if notify in ReminderRecipient.values else notify
+        )
+        lines.append(
+            (
+                _("Reminder «%(code)s»") % {"code": stage.get("code", "")},
+                _("%(hours)s after the deadline, to %(whom)s")
+                % {
+                    "hours": _hours(stage.get("after_working_hours")),
+                    "whom": str(notify_label).lower(),
+                },
+            )
+        )
+    lines.append((_("Who leads in a crisis"), _role_labels(parameters.get("crisis_leader_roles"))))
+    return lines
+
+
+@dataclass
+class HeadingGroup:
+    heading: str
+    anchor: str
+    rules: list[Rule] = field(default_factory=list)
+
+
+@dataclass
+class SectionOutline:
+    number: str
+    title: str
+    anchor: str
+    groups: list[HeadingGroup] = field(default_factory=list)
+
+
+def outline(rules: Iterable[Rule]) -> list[SectionOutline]:
+    """Rules grouped as the document reads: sections, then the headings within them."""
+    sections: list[SectionOutline] = []
+    for rule in rules:
+        if not sections or sections[-1].number != rule.section:
+            sections.append(
+                SectionOutline(
+                    number=rule.section,
+                    title=rule.section_title,
+                    anchor=f"del-{slugify(rule.section)}",
+                )
+            )
+        section = sections[-1]
+        if not section.groups or section.groups[-1].heading != rule.heading:
+            anchor = f"{section.anchor}-{slugify(rule.heading)}" if rule.heading else ""
+            section.groups.append(HeadingGroup(heading=rule.heading, anchor=anchor))
+        section.groups[-1].rules.append(rule)
+    return sections

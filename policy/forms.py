@@ -1,0 +1,299 @@
+"""Forms of the draft editor, adoption and comparison. Validation of parameters is
+delegated to ``policy.parameters`` so that a form and a service never disagree."""
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from moskenes_social.people.roles import Role
+
+from .errors import ParameterError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+from .models import GuidelineVersion, Rule, RuleCategory
+from .parameters import (
+    DEADLINE_PARAMETER,
+    ReminderRecipient,
+    TopicAction,
+    parse_rule_parameters,
+    parse_version_parameters,
+)
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _hours_field(label: "StrOrPromise", help_text: "StrOrPromise" = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        help_text=help_text,
+        min_value=Decimal("0"),
+        max_value=Decimal("120"),
+        decimal_places=2,
+    )
+
+
+class RuleForm(forms.Form):
+    """A rule's text fields, and its parameters as typed fields grouped by category."""
+
+    code = forms.SlugField(
+        label=_("Code"),
+        max_length=80,
+        help_text=_(
+            "A short, stable name in lowercase letters, digits and hyphens, e.g. "
+            "«2-svar-snarest». It stays the same in later versions."
+        ),
+    )
+    section = forms.ChoiceField(label=_("Section"))
+    heading = forms.CharField(
+        label=_("Heading"),
+        max_length=200,
+        required=False,
+        help_text=_("The heading the rule stands under in the document; may be empty."),
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=200, help_text=_("A short name for the rule.")
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "The rule as written. Markdown: *italics*, **bold**, blank line = new paragraph."
+        ),
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=RuleCategory.choices)
+    # registration_requirement
+    question_key = forms.CharField(
+        label=_("Question key"),
+        required=False,
+        help_text=_("Only for registration requirements. E.g. «purpose»."),
+    )
+    question_label = forms.CharField(
+        label=_("Question asked in a registration request"),
+        required=False,
+        help_text=_("Only for registration requirements."),
+    )
+    question_help = forms.CharField(
+        label=_("Help text for the question"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only for registration requirements."),
+    )
+    # topic_not_to_comment
+    topic_key = forms.CharField(
+        label=_("Topic key"),
+        required=False,
+        help_text=_("Only for topics not to comment. E.g. «rumours»."),
+    )
+    topic_action = forms.ChoiceField(
+        label=_("What to do with a post on the topic"),
+        required=False,
+        choices=[("", "—"), *TopicAction.choices],
+        help_text=_("Only for topics not to comment."),
+    )
+    # answering_duty
+    always_answer = forms.CharField(
+        label=_("Always answer posts of the kind"),
+        required=False,
+        help_text=_(
+            "Only for answering duties. Post categories separated by commas, "
+            "e.g. «complaint, factual_error»."
+        ),
+    )
+    sets_deadline = forms.BooleanField(
+        label=_("This rule sets the answering deadline"),
+        required=False,
+        help_text=_("Only for answering duties. The deadline itself is a version parameter."),
+    )
+    # principle
+    approval_role = forms.ChoiceField(
+        label=_("Approved by"),
+        required=False,
+        choices=[("", "—"), *Role.choices],
+        help_text=_("Only for principles that say who approves something."),
+    )
+
+    def __init__(
+        self, *args: Any, version: GuidelineVersion, rule: Rule | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        sections = dict(version.rules.order_by("order").values_list("section", "section_title"))
+        self.section_titles: dict[str, str] = sections
+        cast(forms.ChoiceField, self.fields["section"]).choices = [
+            (number, f"{number}. {title}") for number, title in sections.items()
+        ]
+        if rule is not None:
+            # The code is how versions are compared; it never changes.
+            del self.fields["code"]
+            self.initial.update(_rule_initial(rule))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        category = data.get("category")
+        if not category:
+            return data
+        try:
+            data["parameters"] = parse_rule_parameters(
+                category=category, raw=self._parameters(category, data)
+            )
+        except ParameterError as error:
+            raise ValidationError(str(error)) from error
+        data["section_title"] = self.section_titles.get(data.get("section", ""), "")
+        return data
+
+    @staticmethod
+    def _parameters(category: str, data: dict[str, Any]) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        if category == RuleCategory.REGISTRATION_REQUIREMENT:
+            params["question"] = {
+                "key": data.get("question_key", ""),
+                "label": data.get("question_label", ""),
+                "help": data.get("question_help", ""),
+            }
+        elif category == RuleCategory.TOPIC_NOT_TO_COMMENT:
+            params["topic"] = {"key": data.get("topic_key", ""), "action": data.get("topic_action")}
+        elif category == RuleCategory.ANSWERING_DUTY:
+            keys = [k.strip() for k in data.get("always_answer", "").split(",") if k.strip()]
+            if keys:
+                params["always_answer"] = keys
+            if data.get("sets_deadline"):
+                params["deadline_parameter"] = DEADLINE_PARAMETER
+        elif category == RuleCategory.PRINCIPLE and data.get("approval_role"):
+            params["approval_role"] = data["approval_role"]
+        return params
+
+
+def _rule_initial(rule: Rule) -> dict[str, Any]:
+    params = rule.parameters if isinstance(rule.parameters, dict) else {}
+    question = params.get("question") or {}
+    topic = params.get("topic") or {}
+    return {
+        "section": rule.section,
+        "heading": rule.heading,
+        "title": rule.title,
+        "text": rule.text,
+        "category": rule.category,
+        "question_key": question.get("key", ""),
+        "question_label": question.get("label", ""),
+        "question_help": question.get("help", ""),
+        "topic_key": topic.get("key", ""),
+        "topic_action": topic.get("action", ""),
+        "always_answer": ", ".join(params.get("always_answer", [])),
+        "sets_deadline": "deadline_parameter" in params,
+        "approval_role": params.get("approval_role", ""),
+    }
+
+
+class VersionParametersForm(forms.Form):
+    """The version's own parameters. Reminder stages keep their codes; their timing and
+    recipients are edited."""
+
+    answer_deadline_working_hours = _hours_field(
+        _("Answering deadline (working hours)"),
+        _("How soon a post that expects an answer must be answered («snarest»)."),
+    )
+    working_day_start = forms.TimeField(label=_("The working day starts"), widget=_TIME)
+    working_day_end = forms.TimeField(label=_("The working day ends"), widget=_TIME)
+    crisis_leader_roles = forms.MultipleChoiceField(
+        label=_("Who leads in a crisis"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, version: GuidelineVersion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        params = version.parameters if isinstance(version.parameters, dict) else {}
+        self.stage_codes: list[str] = [s["code"] for s in params.get("reminder_stages", [])]
+        for stage in params.get("reminder_stages", []):
+            code = stage["code"]
+            self.fields[f"stage_{code}_after"] = _hours_field(
+                _("Reminder «%(code)s»: working hours after the deadline") % {"code": code}
+            )
+            self.fields[f"stage_{code}_notify"] = forms.ChoiceField(
+                label=_("Reminder «%(code)s»: who is reminded") % {"code": code},
+                choices=ReminderRecipient.choices,
+            )
+            self.initial[f"stage_{code}_after"] = stage["after_working_hours"]
+            self.initial[f"stage_{code}_notify"] = stage["notify"]
+        self.initial.update(
+            {
+                "answer_deadline_working_hours": params.get("answer_deadline_working_hours"),
+                "working_day_start": params.get("working_day_start"),
+                "working_day_end": params.get("working_day_end"),
+                "crisis_leader_roles": params.get("crisis_leader_roles", []),
+            }
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        parameters = {
+            "answer_deadline_working_hours": float(data["answer_deadline_working_hours"]),
+            "working_day_start": data["working_day_start"].strftime("%H:%M"),
+            "working_day_end": data["working_day_end"].strftime("%H:%M"),
+            "reminder_stages": [
+                {
+                    "code": code,
+                    "after_working_hours": float(data[f"stage_{code}_after"]),
+                    "notify": data[f"stage_{code}_notify"],
+                }
+                for code in self.stage_codes
+            ],
+            "crisis_leader_roles": data["crisis_leader_roles"],
+        }
+        try:
+            parse_version_parameters(parameters)
+        except ParameterError as error:
+            raise ValidationError(str(error)) from error
+        data["parameters"] = parameters
+        return data
+
+
+class AdoptForm(forms.Form):
+    adopted_by = forms.CharField(
+        label=_("Adopted by"),
+        max_length=200,
+        help_text=_(
+            "The body that adopted the version, e.g. AMU (the working environment committee)."
+        ),
+    )
+    adopted_on = forms.DateField(label=_("Adopted on"), widget=_DATE)
+    effective_from = forms.DateField(
+        label=_("In force from"),
+        widget=_DATE,
+        help_text=_("The date from which the version applies."),
+    )
+    change_summary = forms.CharField(
+        label=_("Summary of changes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What is new in this version; staff read this in the notification."),
+    )
+
+
+class CompareForm(forms.Form):
+    old = forms.TypedChoiceField(label=_("Compare version"), coerce=int)
+    new = forms.TypedChoiceField(label=_("with version"), coerce=int)
+
+    def __init__(self, *args: Any, versions: list[GuidelineVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(v.number, _version_label(v)) for v in versions]
+        cast(forms.ChoiceField, self.fields["old"]).choices = choices
+        cast(forms.ChoiceField, self.fields["new"]).choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("old") is not None and data.get("old") == data.get("new"):
+            raise ValidationError(_("Choose two different versions."))
+        return data
+
+
+def _version_label(version: GuidelineVersion) -> str:
+    return str(_("Version %(number)d (%(status)s)")) % {
+        "number": version.number,
+        "status": version.get_status_display(),
+    }

@@ -1,0 +1,436 @@
+"""The typed parameters of a guideline version, parsed strictly in this one place.
+
+A version stores two kinds of parameters as JSON:
+
+- version parameters (``GuidelineVersion.parameters``): the answering deadline, the
+  working day, the reminder stages and who leads in a crisis;
+- rule parameters (``Rule.parameters``), whose shape depends on the rule's category:
+  a registration requirement asks a question, a topic not to comment says what to do,
+  an answering duty names the post categories that are always answered.
+
+``policy_parameters_build`` turns a version and its rules into ``PolicyParameters``, the
+one object the rest of the app reads. The same parse functions validate what the
+rådmann edits in a draft, so a draft that saves is a draft that can be read.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import time
+from typing import Any, Protocol
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from moskenes_social.people.roles import Role
+from moskenes_social.worktime import WorkingDay
+
+from .errors import ParameterError
+from .models import RuleCategory
+
+__all__ = [
+    "ParameterError",
+    "PolicyParameters",
+    "RegistrationQuestion",
+    "ReminderRecipient",
+    "ReminderStage",
+    "TopicAction",
+    "TopicRule",
+    "VersionParameters",
+    "parse_rule_parameters",
+    "parse_version_parameters",
+    "policy_parameters_build",
+    "version_parameters_to_json",
+]
+
+
+class ReminderRecipient(models.TextChoices):
+    RESPONDERS = "responders", gettext_lazy("The responders of the account")
+    OWNER = "owner", gettext_lazy("The owner of the account")
+
+
+class TopicAction(models.TextChoices):
+    REMOVE = "remove", gettext_lazy("Remove the post")
+    NO_COMMENT = "no_comment", gettext_lazy("Do not comment")
+    REFER_OFFICIAL = "refer_official", gettext_lazy("Refer to official statements")
+    CHECK_WITH_LEADER = "check_with_leader", gettext_lazy("Check with your nearest leader")
+
+
+# The version parameter that holds the answering deadline; an answering-duty rule may
+# point at it ("Alle innlegg der det forventes svar skal snarest besvares").
+DEADLINE_PARAMETER = "answer_deadline_working_hours"
+
+_KEY_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+_CLOCK_RE = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
+# A working week has at most 5 x 24 hours; anything beyond is a typing error.
+_MAX_HOURS = 120.0
+
+
+@dataclass(frozen=True)
+class ReminderStage:
+    """Send a reminder ``after_working_hours`` of working time past the due time."""
+
+    code: str
+    after_working_hours: float
+    notify: str  # a ReminderRecipient value: "responders" or "owner"
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    """A topic not to comment, what to do with a post about it, and the rule that says so."""
+
+    key: str
+    action: str  # a TopicAction value
+    rule_code: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RegistrationQuestion:
+    """A question a request for a new official profile must answer, from its rule."""
+
+    key: str
+    label: str
+    help: str
+    rule_code: str
+    rule_title: str
+    section_title: str
+
+
+@dataclass(frozen=True)
+class VersionParameters:
+    """The parameters stored on the version itself (not derived from its rules)."""
+
+    answer_deadline_working_hours: float
+    working_day: WorkingDay
+    reminder_stages: tuple[ReminderStage, ...]
+    crisis_leader_roles: frozenset[Role]
+
+
+@dataclass(frozen=True)
+class PolicyParameters:
+    """Everything the app reads from the guideline version in force."""
+
+    version_id: int
+    version_number: int
+    answer_deadline_working_hours: float
+    working_day: WorkingDay
+    reminder_stages: tuple[ReminderStage, ...]
+    crisis_leader_roles: frozenset[Role]
+    topics: dict[str, TopicRule]
+    always_answer: frozenset[str]
+    registration_questions: tuple[RegistrationQuestion, ...]
+
+
+class RuleLike(Protocol):
+    """What parsing needs of a rule: a ``Rule`` row or anything shaped like one."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def section_title(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def parameters(self) -> Any: ...
+
+
+# --- small strict readers -------------------------------------------------------------
+
+
+def _mapping(value: object, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ParameterError(_("%(where)s must be a mapping.") % {"where": where})
+    return value
+
+
+def _only_keys(value: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+    unknown = sorted(set(value) - set(allowed))
+    if unknown:
+        raise ParameterError(
+            _("%(where)s has unknown keys: %(keys)s.")
+            % {"where": where, "keys": ", ".join(unknown)}
+        )
+
+
+def _hours(value: object, where: str, *, minimum: float, allow_equal: bool = True) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ParameterError(_("%(where)s must be a number of hours.") % {"where": where})
+    hours = float(value)
+    too_small = hours < minimum if allow_equal else hours <= minimum
+    if too_small or hours > _MAX_HOURS:
+        raise ParameterError(
+            _("%(where)s must be between %(min)s and %(max)s hours.")
+            % {"where": where, "min": _number(minimum), "max": _number(_MAX_HOURS)}
+        )
+    return hours
+
+
+def _text(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ParameterError(_("%(where)s must be a non-empty text.") % {"where": where})
+    return value.strip()
+
+
+def _key(value: object, where: str) -> str:
+    if not isinstance(value, str) or not _KEY_RE.match(value):
+        raise ParameterError(
+            _("%(where)s must be a key in lowercase letters, digits and underscores.")
+            % {"where": where}
+        )
+    return value
+
+
+def _clock(value: object, where: str) -> time:
+    if not isinstance(value, str) or not _CLOCK_RE.match(value):
+        raise ParameterError(_("%(where)s must be a time of day as HH:MM.") % {"where": where})
+    hours, minutes = value.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _role(value: object, where: str) -> Role:
+    if not isinstance(value, str) or value not in Role.values:
+        raise ParameterError(
+            _("%(where)s names an unknown role: %(value)s.") % {"where": where, "value": value}
+        )
+    return Role(value)
+
+
+def _role_list(value: object, where: str) -> list[Role]:
+    if not isinstance(value, list) or not value:
+        raise ParameterError(_("%(where)s must be a non-empty list of roles.") % {"where": where})
+    roles = [_role(item, where) for item in value]
+    if len(set(roles)) != len(roles):
+        raise ParameterError(_("%(where)s names a role twice.") % {"where": where})
+    return roles
+
+
+def _roles(value: object, where: str) -> frozenset[Role]:
+    return frozenset(_role_list(value, where))
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+# --- version parameters ---------------------------------------------------------------
+
+VERSION_PARAMETER_KEYS = (
+    "answer_deadline_working_hours",
+    "working_day_start",
+    "working_day_end",
+    "reminder_stages",
+    "crisis_leader_roles",
+)
+
+
+def parse_version_parameters(raw: object) -> VersionParameters:
+    """Parse a version's ``parameters`` JSON; raise ``ParameterError`` on any flaw."""
+    data = _mapping(raw, _("The parameters"))
+    _only_keys(data, VERSION_PARAMETER_KEYS, _("The parameters"))
+    for key in VERSION_PARAMETER_KEYS:
+        if key not in data:
+            raise ParameterError(_("The parameter %(key)s is missing.") % {"key": key})
+    deadline = _hours(
+        data["answer_deadline_working_hours"],
+        _("The answering deadline"),
+        minimum=0.0,
+        allow_equal=False,
+    )
+    start = _clock(data["working_day_start"], _("The start of the working day"))
+    end = _clock(data["working_day_end"], _("The end of the working day"))
+    if end <= start:
+        raise ParameterError(_("The working day must end after it starts."))
+    stages = _reminder_stages(data["reminder_stages"])
+    roles = _roles(data["crisis_leader_roles"], _("Who leads in a crisis"))
+    return VersionParameters(
+        answer_deadline_working_hours=deadline,
+        working_day=WorkingDay(start=start, end=end),
+        reminder_stages=stages,
+        crisis_leader_roles=roles,
+    )
+
+
+def _reminder_stages(value: object) -> tuple[ReminderStage, ...]:
+    where = _("The reminder stages")
+    if not isinstance(value, list) or not value:
+        raise ParameterError(_("%(where)s must be a non-empty list.") % {"where": where})
+    stages: list[ReminderStage] = []
+    for index, item in enumerate(value, start=1):
+        stage_where = _("Reminder stage %(number)d") % {"number": index}
+        stage = _mapping(item, stage_where)
+        _only_keys(stage, ("code", "after_working_hours", "notify"), stage_where)
+        notify = stage.get("notify")
+        if notify not in ReminderRecipient.values:
+            raise ParameterError(
+                _("%(where)s must notify the responders or the owner.") % {"where": stage_where}
+            )
+        stages.append(
+            ReminderStage(
+                code=_key(stage.get("code"), stage_where),
+                after_working_hours=_hours(
+                    stage.get("after_working_hours"), stage_where, minimum=0.0
+                ),
+                notify=str(notify),
+            )
+        )
+    codes = [stage.code for stage in stages]
+    if len(set(codes)) != len(codes):
+        raise ParameterError(_("Two reminder stages have the same code."))
+    hours = [stage.after_working_hours for stage in stages]
+    if hours != sorted(hours):
+        raise ParameterError(_("The reminder stages must come in the order they are sent."))
+    return tuple(stages)
+
+
+def version_parameters_to_json(parameters: VersionParameters) -> dict[str, Any]:
+    """The JSON form of parsed version parameters (the inverse of the parser)."""
+    return {
+        "answer_deadline_working_hours": _json_number(parameters.answer_deadline_working_hours),
+        "working_day_start": parameters.working_day.start.strftime("%H:%M"),
+        "working_day_end": parameters.working_day.end.strftime("%H:%M"),
+        "reminder_stages": [
+            {
+                "code": stage.code,
+                "after_working_hours": _json_number(stage.after_working_hours),
+                "notify": stage.notify,
+            }
+            for stage in parameters.reminder_stages
+        ],
+        "crisis_leader_roles": [
+            role.value for role in Role if role in parameters.crisis_leader_roles
+        ],
+    }
+
+
+def _json_number(value: float) -> int | float:
+    return int(value) if value.is_integer() else value
+
+
+# --- rule parameters ------------------------------------------------------------------
+
+# Which parameter keys a rule of each category may carry; a registration requirement
+# must ask a question and a topic not to comment must name its topic.
+RULE_PARAMETER_KEYS: dict[str, tuple[str, ...]] = {
+    RuleCategory.PRINCIPLE: ("approval_role",),
+    RuleCategory.REGISTRATION_REQUIREMENT: ("question",),
+    RuleCategory.CONDUCT: (),
+    RuleCategory.ANSWERING_DUTY: ("always_answer", "deadline_parameter"),
+    RuleCategory.TOPIC_NOT_TO_COMMENT: ("topic",),
+    RuleCategory.CRISIS: ("leader_roles",),
+    RuleCategory.PRIVATE_USE: (),
+}
+REQUIRED_RULE_PARAMETERS: dict[str, tuple[str, ...]] = {
+    RuleCategory.REGISTRATION_REQUIREMENT: ("question",),
+    RuleCategory.TOPIC_NOT_TO_COMMENT: ("topic",),
+}
+
+
+def parse_rule_parameters(*, category: str, raw: object) -> dict[str, Any]:
+    """Validate a rule's parameters for its category; return them normalised."""
+    if category not in RULE_PARAMETER_KEYS:
+        raise ParameterError(_("Unknown rule category: %(category)s.") % {"category": category})
+    where = _("The rule's parameters")
+    data = _mapping(raw if raw is not None else {}, where)
+    _only_keys(data, RULE_PARAMETER_KEYS[category], where)
+    for key in REQUIRED_RULE_PARAMETERS.get(category, ()):
+        if key not in data:
+            raise ParameterError(_("The rule's parameter %(key)s is missing.") % {"key": key})
+    result: dict[str, Any] = {}
+    if "approval_role" in data:
+        result["approval_role"] = _role(data["approval_role"], _("The approving role")).value
+    if "question" in data:
+        question = _mapping(data["question"], _("The question"))
+        _only_keys(question, ("key", "label", "help"), _("The question"))
+        result["question"] = {
+            "key": _key(question.get("key"), _("The question's key")),
+            "label": _text(question.get("label"), _("The question")),
+            "help": _text(question.get("help"), _("The question's help text")),
+        }
+    if "always_answer" in data:
+        keys = data["always_answer"]
+        if not isinstance(keys, list):
+            raise ParameterError(_("Always answer must be a list of post categories."))
+        parsed = [_key(key, _("A post category")) for key in keys]
+        if len(set(parsed)) != len(parsed):
+            raise ParameterError(_("Always answer names a post category twice."))
+        result["always_answer"] = parsed
+    if "deadline_parameter" in data:
+        if data["deadline_parameter"] != DEADLINE_PARAMETER:
+            raise ParameterError(
+                _("The deadline parameter must be %(key)s.") % {"key": DEADLINE_PARAMETER}
+            )
+        result["deadline_parameter"] = DEADLINE_PARAMETER
+    if "topic" in data:
+        topic = _mapping(data["topic"], _("The topic"))
+        _only_keys(topic, ("key", "action"), _("The topic"))
+        if topic.get("action") not in TopicAction.values:
+            raise ParameterError(_("The topic's action is not one of the known actions."))
+        result["topic"] = {
+            "key": _key(topic.get("key"), _("The topic's key")),
+            "action": str(topic["action"]),
+        }
+    if "leader_roles" in data:
+        roles = _role_list(data["leader_roles"], _("Who leads in a crisis"))
+        result["leader_roles"] = [role.value for role in roles]
+    return result
+
+
+# --- the whole policy -----------------------------------------------------------------
+
+
+def policy_parameters_build(
+    *, version_id: int, version_number: int, parameters: object, rules: Iterable[RuleLike]
+) -> PolicyParameters:
+    """Parse a version's parameters and its rules (in order) into ``PolicyParameters``.
+
+    Raises ``ParameterError`` if anything is malformed or two rules claim the same
+    question or topic key.
+    """
+    version = parse_version_parameters(parameters)
+    topics: dict[str, TopicRule] = {}
+    questions: list[RegistrationQuestion] = []
+    always_answer: set[str] = set()
+    for rule in rules:
+        params = parse_rule_parameters(category=rule.category, raw=rule.parameters)
+        if "question" in params:
+            question = params["question"]
+            if any(q.key == question["key"] for q in questions):
+                raise ParameterError(
+                    _("Two rules ask the question %(key)s.") % {"key": question["key"]}
+                )
+            questions.append(
+                RegistrationQuestion(
+                    key=question["key"],
+                    label=question["label"],
+                    help=question["help"],
+                    rule_code=rule.code,
+                    rule_title=rule.title,
+                    section_title=rule.section_title,
+                )
+            )
+        if "topic" in params:
+            topic = params["topic"]
+            if topic["key"] in topics:
+                raise ParameterError(_("Two rules name the topic %(key)s.") % {"key": topic["key"]})
+            topics[topic["key"]] = TopicRule(
+                key=topic["key"], action=topic["action"], rule_code=rule.code, title=rule.title
+            )
+        always_answer.update(params.get("always_answer", ()))
+    return PolicyParameters(
+        version_id=version_id,
+        version_number=version_number,
+        answer_deadline_working_hours=version.answer_deadline_working_hours,
+        working_day=version.working_day,
+        reminder_stages=version.reminder_stages,
+        crisis_leader_roles=version.crisis_leader_roles,
+        topics=topics,
+        always_answer=frozenset(always_answer),
+        registration_questions=tuple(questions),
+    )

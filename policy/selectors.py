@@ -1,0 +1,151 @@
+"""Reads of the guideline: the version in force, its parameters, history, acknowledgements."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from moskenes_social.people.models import User
+from moskenes_social.worktime import OSLO
+
+from .models import (
+    ADOPTED_STATUSES,
+    Acknowledgement,
+    Guideline,
+    GuidelineVersion,
+    Rule,
+    VersionStatus,
+)
+from .parameters import PolicyParameters, policy_parameters_build
+
+# The one guideline of the app; the data migration creates it with version 1.
+GUIDELINE_SLUG = "veileder-sosiale-medier"
+
+
+class NoVersionInForceError(LookupError):
+    """No adopted guideline version is in force (v1 is loaded by migration policy/0002)."""
+
+
+def guideline_get() -> Guideline:
+    return Guideline.objects.get(slug=GUIDELINE_SLUG)
+
+
+def _local_date(at: datetime | None) -> date:
+    return (at or timezone.now()).astimezone(OSLO).date()
+
+
+def version_in_force(*, at: datetime | None = None) -> GuidelineVersion | None:
+    """The adopted version with the latest effective date not after ``at`` (default now).
+
+    A version is in force from 00:00 Europe/Oslo on its effective date. Adoption requires
+    a later version to take effect no earlier than the one before it, so the latest
+    effective date (ties broken by the higher number) selects exactly one.
+    """
+    return (
+        GuidelineVersion.objects.select_related("guideline")
+        .filter(
+            guideline__slug=GUIDELINE_SLUG,
+            status__in=ADOPTED_STATUSES,
+            effective_from__lte=_local_date(at),
+        )
+        .order_by("-effective_from", "-number")
+        .first()
+    )
+
+
+def policy_in_force(*, at: datetime | None = None) -> PolicyParameters:
+    """The parameters of the version in force at ``at`` (default now). Two queries.
+
+    Raises ``NoVersionInForceError`` if no version is adopted, and
+    ``policy.parameters.ParameterError`` if the stored parameters are malformed (which
+    adoption prevents).
+    """
+    version = version_in_force(at=at)
+    if version is None:
+        raise NoVersionInForceError(
+            "no guideline version is in force; migration policy/0002 loads version 1"
+        )
+    return version_policy(version=version)
+
+
+def version_policy(*, version: GuidelineVersion) -> PolicyParameters:
+    """The parameters of any version (a draft too), parsed strictly."""
+    return policy_parameters_build(
+        version_id=version.pk,
+        version_number=version.number,
+        parameters=version.parameters,
+        rules=version.rules.order_by("order"),
+    )
+
+
+def rules_of(*, version: GuidelineVersion) -> QuerySet[Rule]:
+    return Rule.objects.filter(version=version).order_by("order")
+
+
+def versions_history(*, include_drafts: bool) -> QuerySet[GuidelineVersion]:
+    """All versions, newest first; drafts and discarded ones only for editors."""
+    versions = GuidelineVersion.objects.filter(guideline__slug=GUIDELINE_SLUG).select_related(
+        "guideline", "recorded_by"
+    )
+    if not include_drafts:
+        versions = versions.filter(status__in=ADOPTED_STATUSES)
+    return versions.order_by("-number")
+
+
+def version_get(*, number: int) -> GuidelineVersion | None:
+    return (
+        GuidelineVersion.objects.select_related("guideline", "recorded_by")
+        .filter(guideline__slug=GUIDELINE_SLUG, number=number)
+        .first()
+    )
+
+
+def version_draft() -> GuidelineVersion | None:
+    """The open draft, if any (there is at most one)."""
+    return (
+        GuidelineVersion.objects.select_related("guideline")
+        .filter(guideline__slug=GUIDELINE_SLUG, status=VersionStatus.DRAFT)
+        .first()
+    )
+
+
+def user_has_acknowledged(
+    *, user: AbstractBaseUser | AnonymousUser, version: GuidelineVersion
+) -> bool:
+    if not isinstance(user, User):
+        return False
+    return Acknowledgement.objects.filter(user=user, version=version).exists()
+
+
+def acknowledgement_due(*, user: AbstractBaseUser | AnonymousUser) -> GuidelineVersion | None:
+    """The version in force if this user has not acknowledged it yet, else None."""
+    version = version_in_force()
+    if version is None or not isinstance(user, User):
+        return None
+    if user_has_acknowledged(user=user, version=version):
+        return None
+    return version
+
+
+@dataclass(frozen=True)
+class AcknowledgementStatus:
+    user: User
+    acknowledged_at: datetime | None
+
+
+def acknowledgements_of(*, version: GuidelineVersion) -> list[AcknowledgementStatus]:
+    """Every active user and when (if at all) they acknowledged ``version``. Two queries."""
+    acknowledged = dict(
+        Acknowledgement.objects.filter(version=version).values_list("user_id", "created_at")
+    )
+    users = (
+        User.objects.filter(is_active=True)
+        .select_related("unit")
+        .order_by("first_name", "last_name", "username")
+    )
+    return [
+        AcknowledgementStatus(user=user, acknowledged_at=acknowledged.get(user.pk))
+        for user in users
+    ]
