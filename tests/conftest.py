@@ -1,11 +1,14 @@
 """Shared fixtures: personas (one user and logged-in client per role), browser, axe."""
 
+import importlib
 import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -51,6 +54,29 @@ def _empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+_LOAD_V1 = importlib.import_module("policy.migrations.0002_guideline_v1").load_v1
+
+
+@pytest.fixture(autouse=True)
+def migration_data(request: pytest.FixtureRequest) -> None:
+    """Put back what data migrations create (role groups, guideline version 1).
+
+    A transactional test (browser, worker) ends by flushing every table, taking those rows
+    with it, and serialized_rollback does not restore them once Playwright has run. So
+    every transactional test loads them again, exactly as the migrations do.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    _LOAD_V1(django_apps, None)
 
 
 @pytest.fixture

@@ -1,33 +1,16 @@
 """The guideline in a real browser: the rådmann drafts, changes a parameter and adopts a
 version; a staff member acknowledges it from the start page. axe-core on every page."""
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from moskenes_social.people.roles import Role
 from policy.models import Acknowledgement
 from tests.a11y import assert_accessible
 from tests.conftest import Persona
 from tests.e2e.test_shell import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# A browser test before this one may have flushed the database, taking the rows of the
-# data migrations (version 1, the role groups) with it. (serialized_rollback does not put
-# them back once Playwright runs.) Load them again, as the migrations do.
-_LOAD_V1 = importlib.import_module("policy.migrations.0002_guideline_v1").load_v1
-
-
-@pytest.fixture(autouse=True)
-def migration_data(transactional_db: None) -> None:
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    _LOAD_V1(django_apps, None)
 
 
 def test_radmann_adopts_a_version_and_staff_acknowledge_it(
