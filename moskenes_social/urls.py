@@ -33,5 +33,6 @@ urlpatterns = [
     ),
     path("varsler/", include("moskenes_social.notifications.urls")),
     path("logg/", include("moskenes_social.audit.urls")),
+    path("soknader/", include("approvals.urls")),
     path("admin/", admin.site.urls),
 ]

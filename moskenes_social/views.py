@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from approvals.selectors import requests_awaiting_decision, requests_of
 from moskenes_social.notifications.selectors import notifications_for
 from moskenes_social.people.roles import Role, user_roles
 
@@ -22,6 +23,14 @@ def home(request: HttpRequest) -> HttpResponse:
             "roles": sorted(roles, key=list(Role).index),
             "has_role": {role.name: role in roles for role in Role},
             "recent_notifications": recent,
+            "my_requests": (
+                requests_of(user=request.user)[:5]  # type: ignore[misc]
+                if Role.COMMUNICATION_STAFF in roles
+                else []
+            ),
+            "awaiting_decision": (
+                requests_awaiting_decision()[:5] if Role.CHIEF_EXECUTIVE in roles else []
+            ),
         },
     )
 
