@@ -35,5 +35,6 @@ urlpatterns = [
     path("logg/", include("moskenes_social.audit.urls")),
     path("", include("accounts.urls")),
     path("veileder/", include("policy.urls")),
+    path("soknader/", include("approvals.urls")),
     path("admin/", admin.site.urls),
 ]
