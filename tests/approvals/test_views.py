@@ -121,3 +121,12 @@ def test_queue_query_count_does_not_grow_with_requests(
     with django_assert_max_num_queries(len(few.captured_queries)):  # type: ignore[operator]
         response = client.get("/soknader/ko/")
     assert response.content.decode().count("/avgjor/") == 15
+
+
+def test_a_refused_submit_of_a_new_request_posts_on_to_the_saved_draft(
+    personas: dict[str, Persona],
+) -> None:
+    client = personas["kommunikasjon"].client
+    response = client.post("/soknader/ny/", {"name": "Ny", "handle": "ny", "submit": "1"})
+    request = AccountRequest.objects.get()
+    assert f'action="/soknader/{request.pk}/rediger/"' in response.content.decode()
