@@ -7,15 +7,10 @@ from accounts.models import Account
 from policy.selectors import policy_in_force
 from tests.a11y import assert_accessible
 from tests.conftest import Persona
-from tests.e2e.test_shell import login
+from tests.e2e.test_shell import login, logout
 from tests.factories import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def logout(page: Page) -> None:
-    page.get_by_role("button", name="Logg ut").click()
-    page.wait_for_url("**/logg-inn/")
 
 
 def test_request_returned_corrected_and_approved(page: Page, personas: dict[str, Persona]) -> None:
