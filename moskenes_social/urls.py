@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("varsler/", include("moskenes_social.notifications.urls")),
     path("logg/", include("moskenes_social.audit.urls")),
+    path("innlogging/", include("moskenes_social.people.urls")),
     path("", include("accounts.urls")),
     path("veileder/", include("policy.urls")),
     path("soknader/", include("approvals.urls")),
