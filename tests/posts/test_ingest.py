@@ -9,7 +9,9 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -218,6 +220,15 @@ def test_a_time_in_the_future_is_taken_as_now(
         api(account, {**GOOD, "posted_at": "2027-01-01T00:00:00Z"}, token=token).status_code == 201
     )
     assert Post.objects.get().posted_at == oslo(11, 25, 10, 0)
+
+
+def test_the_readme_example_is_accepted(account: Account, token: str) -> None:
+    """The curl example in the README sends a body the API takes."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    example = re.search(r"curl -X POST .*?-d '(\{.*?\})'", readme, re.S)
+    assert example is not None
+    response = api(account, json.loads(example.group(1)), token=token)
+    assert response.status_code == 201, response.json()
 
 
 # --- The Facebook Page webhook --------------------------------------------------------------
