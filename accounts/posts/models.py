@@ -53,7 +53,8 @@ class PostStatus(models.TextChoices):
 
     Transitions: open -> answered (``post_answer``); open -> closed (``post_close``, or
     ``post_triage`` when the guideline says the post is not commented or it expects no
-    answer); open -> removed (``post_remove_sensitive``; the text is blanked, final);
+    answer); open | answered | closed -> removed (``post_remove_sensitive``: sensitive
+    information, found before or after handling; the text is blanked, final);
     answered | closed -> open (``post_reopen``, with a reason; a new deadline starts).
     Only an open post has a reminder scheduled.
     """
