@@ -159,6 +159,8 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
             "can_edit": permissions.can_edit_account(user, account),
             "can_check_in": permissions.can_check_in(user, account),
             "can_suspend": permissions.can_suspend(user, account),
+            # The closing request is the approvals app's page; linked by URL name only.
+            "can_request_closing": permissions.can_request_closing(user, account),
         },
     )
 

@@ -1,7 +1,8 @@
 """Pages of the guideline: read, history, compare, acknowledge; the rådmann's draft editor.
 
-Views look the version up (404 if it does not exist), check the permission (403 for a
-member without the right), call one service, and render or redirect.
+Views look the version up (404 if it does not exist or the user may not read it, so a
+draft's existence is not told to non-editors), check the permission (403 for a member
+without the right), call one service, and render or redirect.
 """
 
 from typing import Any, Literal
@@ -42,10 +43,9 @@ from .selectors import (
 
 def _version_or_404(request: HttpRequest, number: int) -> GuidelineVersion:
     version = version_get(number=number)
-    if version is None:
+    # A draft is the editors' work: to anyone else it does not exist (404, not 403).
+    if version is None or not can_read_version(request.user, version):
         raise Http404
-    if not can_read_version(request.user, version):
-        raise PermissionDenied
     return version
 
 

@@ -10,7 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from moskenes_social.people.models import Unit, User
+from moskenes_social.people.roles import Role
 from tests.conftest import PERSONA_NAMES, Persona
+from tests.factories import make_unit, make_user
 
 LOGGED_IN = [name for name in PERSONA_NAMES if name != "anonymous"]
 
@@ -36,6 +39,35 @@ class Access:
     expected: dict[str, int]
     method: str = "get"
     kwargs: KwargsMaker = field(default=lambda personas: {})
+
+
+def case_url_name(key: str) -> str:
+    """The URL name of an object-level case key, ``"<url name> [<case>]"``."""
+    return key.split(" [", 1)[0]
+
+
+def another_unit() -> tuple[Unit, User, User]:
+    """Helse og omsorg, a unit none of the personas belongs to or leads: (unit, its leader,
+    a member of it). Idempotent, so several kwargs makers in one test share it."""
+    unit = make_unit(name="Helse og omsorg", slug="helse-og-omsorg")
+    leader = make_user(username="annen_leder", unit=unit, roles=[Role.LEADER])
+    unit.leaders.add(leader)
+    member = make_user(username="annen_ansatt", unit=unit, roles=[Role.COMMUNICATION_STAFF])
+    return unit, leader, member
+
+
+def all_object_access_tables() -> dict[str, Access]:
+    """Merge ``OBJECT_ACCESS`` of every ``tests/<app>/access.py``: further cases for URLs
+    already in ``ACCESS``, on objects a persona is an outsider to (another unit's account,
+    another person's request or post). Keys are ``"<url name> [<case>]"``."""
+    merged: dict[str, Access] = {}
+    for path in sorted(Path(__file__).resolve().parents[1].glob("*/access.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.access")
+        table: dict[str, Access] = getattr(module, "OBJECT_ACCESS", {})
+        clash = set(table) & set(merged)
+        assert not clash, f"cases declared in two access tables: {clash}"
+        merged.update(table)
+    return merged
 
 
 def all_access_tables() -> dict[str, Access]:

@@ -8,7 +8,7 @@ rådmann's; the public register is open to everyone.
 
 from accounts.models import Account, ResponsibilityRole
 from moskenes_social.people.models import User
-from tests.access import Access, everyone, members, only
+from tests.access import Access, another_unit, everyone, members, only
 from tests.conftest import Persona
 
 from .factories import make_account, make_responsibility
@@ -58,4 +58,44 @@ ACCESS: dict[str, Access] = {
     "accounts:resume": Access(only(["radmann"], 302), method="post", kwargs=_account_kwargs),
     "accounts:register": Access(everyone(200)),
     "accounts:register_json": Access(everyone(200)),
+}
+
+
+# --- Object level: an account of another unit (Helse og omsorg), which no persona leads
+# or answers for. Every member sees accounts (the register is public anyway), so the
+# account's page is 200 and the actions 403; only the rådmann acts on any account.
+
+
+def _other_account(personas: dict[str, Persona]) -> Account:
+    unit, leader, member = another_unit()
+    return make_account(unit=unit, owner=leader, responders=[member])
+
+
+def _other_account_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    return {"account_id": _other_account(personas).pk}
+
+
+def _other_responsibility_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    account = _other_account(personas)
+    _unit, leader, _member = another_unit()
+    responsibility = make_responsibility(
+        account=account, user=leader, role=ResponsibilityRole.BACKUP
+    )
+    return {"responsibility_id": responsibility.pk}
+
+
+OTHER = "another unit's account"
+OBJECT_ACCESS: dict[str, Access] = {
+    f"accounts:detail [{OTHER}]": Access(members(200), kwargs=_other_account_kwargs),
+    f"accounts:edit [{OTHER}]": Access(only(["radmann"], 200), kwargs=_other_account_kwargs),
+    f"accounts:responsibility_assign [{OTHER}]": Access(
+        only(["radmann"], 200), kwargs=_other_account_kwargs
+    ),
+    f"accounts:responsibility_end [{OTHER}]": Access(
+        only(["radmann"], 302), method="post", kwargs=_other_responsibility_kwargs
+    ),
+    # No persona answers for it, the rådmann included.
+    f"accounts:check_in [{OTHER}]": Access(
+        only([], 302), method="post", kwargs=_other_account_kwargs
+    ),
 }

@@ -2,7 +2,7 @@
 
 from accounts.services import account_create
 from approvals.models import AccountRequest
-from tests.access import Access, members, only
+from tests.access import Access, another_unit, members, only
 from tests.approvals.factories import make_draft, make_submitted
 from tests.conftest import PERSONA_NAMES, Persona
 
@@ -63,4 +63,50 @@ ACCESS: dict[str, Access] = {
     # The owner (the unit's leader) may ask to close; the rådmann sees the account but
     # does not ask himself; others do not see the account's closing page.
     "approvals:close_account": Access({**members(403), "leder": 200}, kwargs=_account),
+}
+
+
+# --- Object level: a request by someone else (a communication adviser of Helse og omsorg,
+# a unit no persona leads). Only the rådmann sees it; to everyone else, a colleague with
+# the same role included, it does not exist (404), whatever the page.
+
+
+def _others_request(personas: dict[str, Persona], *, submitted: bool) -> AccountRequest:
+    unit, leader, member = another_unit()
+    maker = make_submitted if submitted else make_draft
+    return maker(requester=member, unit=unit, leader=leader, handle="helsestasjonen")
+
+
+def _others_submitted(personas: dict[str, Persona]) -> dict[str, object]:
+    return {"request_id": _others_request(personas, submitted=True).pk}
+
+
+def _others_draft(personas: dict[str, Persona]) -> dict[str, object]:
+    return {"request_id": _others_request(personas, submitted=False).pk}
+
+
+def _other_account(personas: dict[str, Persona]) -> dict[str, object]:
+    radmann = personas["radmann"].user
+    assert radmann is not None
+    unit, leader, _member = another_unit()
+    account = account_create(
+        actor=radmann, unit=unit, platform="facebook", name="Helse", handle="helse", owner=leader
+    )
+    return {"account_id": account.pk}
+
+
+def _radmann_only(status: int) -> dict[str, int]:
+    return {**dict.fromkeys(PERSONA_NAMES, 404), "radmann": status, "anonymous": 302}
+
+
+OTHERS = "another person's request"
+OBJECT_ACCESS: dict[str, Access] = {
+    f"approvals:detail [{OTHERS}]": Access(_radmann_only(200), kwargs=_others_submitted),
+    f"approvals:edit [{OTHERS}]": Access(_radmann_only(403), kwargs=_others_draft),
+    f"approvals:withdraw [{OTHERS}]": Access(
+        _radmann_only(403), method="post", kwargs=_others_submitted
+    ),
+    f"approvals:decide [{OTHERS}]": Access(_radmann_only(200), kwargs=_others_submitted),
+    # Every member sees the account; no persona owns it or leads its unit.
+    "approvals:close_account [another unit's account]": Access(members(403), kwargs=_other_account),
 }

@@ -31,3 +31,18 @@ ACCESS: dict[str, Access] = {
     "notifications:read_all": Access(members(302), method="post"),
     "audit:list": Access(only(["radmann"], 200)),
 }
+
+
+def _leader_notification(personas: dict[str, Persona]) -> dict[str, object]:
+    user = personas["leder"].user
+    assert user is not None
+    return {"notification_id": notification_create(recipient=user, subject="Test").pk}
+
+
+# --- Object level: another person's notification is 404 to everyone else, the rådmann
+# included (he reads the log, not other people's inboxes).
+OBJECT_ACCESS: dict[str, Access] = {
+    "notifications:read [another person's notification]": Access(
+        {**members(404), "leder": 302}, method="post", kwargs=_leader_notification
+    ),
+}

@@ -39,3 +39,18 @@ ACCESS: dict[str, Access] = {
     "policy:version_adopt": Access(RADMANN_ONLY, kwargs=_draft),
     "policy:version_discard": Access(only(["radmann"], 302), method="post", kwargs=_draft),
 }
+
+
+# --- Object level: a draft version. Only editors read drafts; to everyone else a draft
+# does not exist (404, as for a version number never used), on every page that names it.
+
+OBJECT_ACCESS: dict[str, Access] = {
+    "policy:version_detail [a draft]": Access({**members(404), "radmann": 200}, kwargs=_draft),
+    # The rådmann is told with a message that a draft cannot be acknowledged.
+    "policy:acknowledge [a draft]": Access(
+        {**members(404), "radmann": 302}, method="post", kwargs=_draft
+    ),
+    "policy:acknowledgement_list [a draft]": Access(
+        {**members(404), "radmann": 403}, kwargs=_draft
+    ),
+}

@@ -73,7 +73,8 @@ def test_rule_text_is_sanitised(personas: dict[str, Persona]) -> None:
 def test_a_draft_is_hidden_from_staff(personas: dict[str, Persona]) -> None:
     make_draft(actor=_user(personas, "radmann"))
     staff = _client(personas, "kommunikasjon")
-    assert staff.get(reverse("policy:version_detail", args=[2])).status_code == 403
+    # A draft that exists answers like one that does not: its existence is not told.
+    assert staff.get(reverse("policy:version_detail", args=[2])).status_code == 404
     assert "Versjon 2" not in staff.get(reverse("policy:version_list")).text
     assert "Versjon 2" in _client(personas, "radmann").get(reverse("policy:version_list")).text
     assert staff.get(reverse("policy:version_detail", args=[99])).status_code == 404

@@ -10,7 +10,7 @@ Everyone else gets 404. The ingest API and the webhook are for machines: without
 
 from accounts.models import Account
 from accounts.posts.models import PostStatus
-from tests.access import Access, everyone, members
+from tests.access import Access, another_unit, everyone, members
 from tests.accounts.factories import make_account
 from tests.conftest import Persona
 
@@ -70,4 +70,51 @@ ACCESS: dict[str, Access] = {
     # Machines: no login; a missing token is 401 and a failed handshake 403 for everyone.
     "posts:ingest": Access(everyone(401), method="post", kwargs=_account_kwargs),
     "posts:facebook_webhook": Access(everyone(403)),
+}
+
+
+# --- Object level: posts and integrations of another unit's account (Helse og omsorg),
+# which no persona answers for. The overview roles see its posts (200 to read, 403 to act);
+# the leader of another unit and the persona without a role do not: 404, as if the post
+# or account did not exist.
+
+
+def _other_account(personas: dict[str, Persona]) -> Account:
+    unit, leader, member = another_unit()
+    return make_account(unit=unit, owner=leader, responders=[member])
+
+
+def _other_post_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    return {"post_id": make_post(account=_other_account(personas)).pk}
+
+
+def _other_account_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    return {"account_id": _other_account(personas).pk}
+
+
+def _other_token_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    _unit, leader, _member = another_unit()
+    token, _raw = make_token(account=_other_account(personas), created_by=leader)
+    return {"token_id": token.pk}
+
+
+def _outsider(status: int) -> dict[str, int]:
+    """The overview roles get ``status``; the leader of another unit and no_role 404."""
+    return {**members(status), "leder": 404, "no_role": 404}
+
+
+OTHER = "another unit's account"
+OBJECT_ACCESS: dict[str, Access] = {
+    f"posts:detail [{OTHER}]": Access(_outsider(200), kwargs=_other_post_kwargs),
+    f"posts:triage [{OTHER}]": Access(_outsider(403), kwargs=_other_post_kwargs),
+    f"posts:answer [{OTHER}]": Access(_outsider(403), kwargs=_other_post_kwargs),
+    f"posts:close [{OTHER}]": Access(_outsider(403), kwargs=_other_post_kwargs),
+    f"posts:remove [{OTHER}]": Access(_outsider(403), kwargs=_other_post_kwargs),
+    f"posts:token_create [{OTHER}]": Access(_outsider(403), kwargs=_other_account_kwargs),
+    f"posts:token_revoke [{OTHER}]": Access(
+        _outsider(403), method="post", kwargs=_other_token_kwargs
+    ),
+    f"posts:facebook_page [{OTHER}]": Access(_outsider(403), kwargs=_other_account_kwargs),
+    # The ingest API answers machines alike: a missing token is 401 on any account.
+    f"posts:ingest [{OTHER}]": Access(everyone(401), method="post", kwargs=_other_account_kwargs),
 }
