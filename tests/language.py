@@ -36,6 +36,19 @@ def english_on_page(text: str) -> list[str]:
     return [phrase for phrase in english_phrases() if phrase in text]
 
 
+# Text a person meets that ``innerText`` leaves out: the choices of a closed select, and
+# the names and hints screen readers and tooltips give.
+_HIDDEN_TEXT = """() => [
+  ...[...document.querySelectorAll("option")].map(o => o.textContent),
+  ...[...document.querySelectorAll("[aria-label], [title], [placeholder], [alt]")].flatMap(
+    e => ["aria-label", "title", "placeholder", "alt"].map(a => e.getAttribute(a) || "")),
+].join("\\n")"""
+
+
+def visible_text(page: Page) -> str:
+    return page.locator("body").inner_text() + "\n" + str(page.evaluate(_HIDDEN_TEXT))
+
+
 def assert_norwegian(page: Page) -> None:
-    found = english_on_page(page.locator("body").inner_text())
+    found = english_on_page(visible_text(page))
     assert not found, f"untranslated English on {page.url}: {found}"

@@ -89,6 +89,19 @@ def _message(post: Post, stage: ReminderStage) -> tuple[str, str]:
     )
 
 
+def _reason(post: Post, stage: ReminderStage, sent: list[User]) -> str:
+    """Why the system acted, for the log: the deadline passed, and whom it told."""
+    values = {
+        "due": _local(post.due_at),
+        "names": ", ".join(str(user) for user in sent) or _("nobody"),
+    }
+    if stage.notify == ReminderRecipient.RESPONDERS:
+        return _("The answer was due %(due)s; reminded: %(names)s.") % values
+    return (
+        _("Still not answered after the deadline of %(due)s; told the owner: %(names)s.") % values
+    )
+
+
 def _post_remind(*, post_id: int, scheduled: datetime, stage_code: str, now: datetime) -> bool:
     """Claim one post's due reminder and send it. False if another worker claimed it first
     or the post stopped waiting.
@@ -161,6 +174,7 @@ def _post_remind(*, post_id: int, scheduled: datetime, stage_code: str, now: dat
             actor=None,
             action="posts.reminder_sent",
             target=post,
+            reason=_reason(post, stage, sent),
             data={
                 "stage": stage.code,
                 "due_at": post.due_at.isoformat(),

@@ -1,0 +1,72 @@
+"""What the log page calls each audit action, in Norwegian.
+
+Events store a stable code (``"request.approved"``); people read a label. The table is
+data only (the audit app imports no other app), so an app that adds an action adds its
+label here; an action without one shows its code.
+"""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event
+
+ACTION_LABELS: dict[str, Promise] = {
+    # The guideline (policy)
+    "policy.version_draft_create": _("Draft started"),
+    "policy.version_parameters_update": _("Parameters changed"),
+    "policy.rule_add": _("Rule added"),
+    "policy.rule_change": _("Rule changed"),
+    "policy.rule_move": _("Rules reordered"),
+    "policy.rules_reorder": _("Rules reordered"),
+    "policy.rule_remove": _("Rule removed"),
+    "policy.version_adopt": _("Version adopted"),
+    "policy.version_discard": _("Draft discarded"),
+    "policy.acknowledgement_create": _("Confirmed having read the guideline"),
+    # Requests to the rådmann (approvals): "request.<new status>"
+    "request.draft": _("Request saved as a draft"),
+    "request.submitted": _("Request sent to the rådmann"),
+    "request.approved": _("Request approved"),
+    "request.rejected": _("Request rejected"),
+    "request.returned": _("Request returned for changes"),
+    "request.withdrawn": _("Request withdrawn"),
+    # Accounts
+    "accounts.account_created": _("Account created"),
+    "accounts.account_registered_existing": _("Existing account registered"),
+    "accounts.account_updated": _("Account changed"),
+    "accounts.account_checked_in": _("Account followed up"),
+    "accounts.account_suspended": _("Account suspended"),
+    "accounts.account_resumed": _("Account in use again"),
+    "accounts.account_closed": _("Account closed"),
+    "accounts.responsibility_assigned": _("Responsibility given"),
+    "accounts.responsibility_ended": _("Responsibility ended"),
+    "accounts.follow_up_reminder_sent": _("Follow-up reminder sent"),
+    # Posts
+    "posts.post_received": _("Post received"),
+    "posts.post_triaged": _("Post triaged"),
+    "posts.post_answered": _("Post answered"),
+    "posts.post_closed": _("Post closed without answer"),
+    "posts.post_removed": _("Post removed (sensitive information)"),
+    "posts.post_reopened": _("Post reopened"),
+    "posts.reminder_sent": _("Reminder sent"),
+    "posts.facebook_page_set": _("Facebook Page changed"),
+    "posts.ingest_token_created": _("Ingest token created"),
+    "posts.ingest_token_revoked": _("Ingest token revoked"),
+    # People
+    "people.login_lock_lifted": _("Login lock lifted"),
+}
+
+# Responsibility events name the person and the role (``data["name"]``, ``data["role"]``).
+ROLE_WORDS: dict[str, Promise] = {
+    "owner": _("Owner"),
+    "responder": _("Responder"),
+    "backup": _("Backup"),
+}
+
+
+def event_label(event: Event) -> str:
+    """The action in words, with the person and role it concerned when the event has them."""
+    label = str(ACTION_LABELS.get(event.action, event.action))
+    name, role = event.data.get("name"), event.data.get("role")
+    if isinstance(name, str) and name and role in ROLE_WORDS:
+        label = f"{label}: {name} ({str(ROLE_WORDS[role]).lower()})"
+    return label
