@@ -426,6 +426,7 @@ def step_2_request(b: Browsers) -> None:
     radmann.get_by_role("link", name=ACCOUNT, exact=True).click()
     expect(main(radmann)).to_contain_text("Foreldre og foresatte til elever ved skolen")
     assert_accessible(radmann)
+    tour(radmann, "2-soknad")
     radmann.get_by_label("Godkjenn").check()
     radmann.get_by_label("Begrunnelse eller kommentar").fill("Målgruppen er nå tydelig.")
     radmann.get_by_role("button", name="Lagre beslutning").click()
@@ -486,7 +487,7 @@ def step_3_responsibility(b: Browsers) -> None:
     expect(panel).to_contain_text("Dekning i orden")
     expect(panel).to_contain_text(f"Svarere: {ANDERS.name}")
     expect(panel).to_contain_text(f"Reserver: {KARI.name}")
-    tour(lise, "3-leder-dekning")
+    tour(lise, "3-dekning")
 
     # The owner connects the school's Facebook Page, so its comments reach the app.
     panel.get_by_role("link", name=ACCOUNT, exact=True).click()
