@@ -207,7 +207,8 @@ def move_clock(traveller: time_machine.Traveller, to: datetime) -> None:
 def run_beat() -> int:
     """What Celery beat starts every few minutes: the post reminders, then the e-mail sweep.
     Returns how many reminders went out. (A worker process cannot see the frozen clock;
-    tests/posts/test_celery_beat.py proves the real worker and beat.)"""
+    tests/posts/test_celery_beat.py and tests/notifications/test_celery_worker.py prove
+    the real worker and beat on the broker.)"""
     sent = post_reminders_send_due()
     notifications_deliver_pending()
     return sent
@@ -250,8 +251,7 @@ def deliver_comment(
                 }
             ],
         },
-        ensure_ascii=False,
-    ).encode()
+    ).encode()  # Meta, too, escapes non-ASCII as \\uXXXX; the signature covers these raw bytes
     signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     request = urllib.request.Request(  # noqa: S310 - the live server's own http URL
         f"{live_server.url}/innlegg/webhook/facebook/",
