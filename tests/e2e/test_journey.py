@@ -251,7 +251,7 @@ def deliver_comment(
                 }
             ],
         },
-    ).encode()  # Meta, too, escapes non-ASCII as \\uXXXX; the signature covers these raw bytes
+    ).encode()  # Meta, too, escapes non-ASCII as \uXXXX; the signature covers these raw bytes
     signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     request = urllib.request.Request(  # noqa: S310 - the live server's own http URL
         f"{live_server.url}/innlegg/webhook/facebook/",
