@@ -39,10 +39,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import resolve
 from django.utils import formats, timezone, translation
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
@@ -125,10 +127,24 @@ def _cast() -> dict[str, User]:
 
 @dataclass
 class Browsers:
+    """The people's windows, and which pages (URL names) they visited and had checked."""
+
     browser: Browser
     base_url: str
     contexts: dict[str, BrowserContext] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
+    visited: set[str] = field(default_factory=set)
+    checked: set[str] = field(default_factory=set)
+
+    def _record(self, url: str, into: set[str]) -> None:
+        path = urlsplit(url).path
+        if path.startswith("/"):
+            into.add(resolve(path).view_name)
+
+    def check(self, page: Page) -> None:
+        """The page gates (axe-core, language, screenshot) on the page as it is now."""
+        assert_accessible(page)
+        self._record(page.url, self.checked)
 
     def of(self, person: Person | None, *, fresh: bool = False) -> Page:
         """The window of ``person`` (logged in on first use); ``None``: a citizen's.
@@ -146,6 +162,14 @@ class Browsers:
             )
             page = context.new_page()
             page.set_default_timeout(15_000)
+            page.on(
+                "framenavigated",
+                lambda frame: (
+                    self._record(frame.url, self.visited)
+                    if frame is frame.page.main_frame
+                    else None
+                ),
+            )
             self.contexts[key], self.pages[key] = context, page
             if person is not None:
                 login(page, person.username)
@@ -289,6 +313,10 @@ def test_the_whole_journey(browsers: Browsers, live_server: LiveServer) -> None:
         step_5_sensitive(browsers, live_server)
         step_7_closing(browsers)
         step_8_log(browsers, complaint)
+    # Every page the journey visited passed the gates at least once (the login page's
+    # gates are in test_shell.py).
+    unchecked = browsers.visited - browsers.checked - {"login"}
+    assert not unchecked, f"pages visited but never checked: {sorted(unchecked)}"
 
 
 def step_1_guideline(b: Browsers) -> None:
@@ -298,7 +326,7 @@ def step_1_guideline(b: Browsers) -> None:
     expect(radmann.get_by_role("heading", level=1)).to_have_text(
         "Veileder for bruk av sosiale medier"
     )
-    assert_accessible(radmann)
+    b.check(radmann)
     radmann.get_by_role("button", name="Start et nytt utkast").click()
     expect(radmann.get_by_role("heading", level=1)).to_have_text("Utkast til versjon 2")
     radmann.get_by_role("link", name="Endre parametrene").click()
@@ -307,30 +335,31 @@ def step_1_guideline(b: Browsers) -> None:
     deadline.fill("0")
     radmann.get_by_role("button", name="Lagre parametrene").click()
     expect(radmann.locator("#form-errors")).to_contain_text("Svarfristen må være mellom")
-    assert_accessible(radmann)
+    b.check(radmann)
     radmann.get_by_label("Svarfrist (arbeidstimer)").fill(str(NEW_DEADLINE_HOURS))
     radmann.get_by_role("button", name="Lagre parametrene").click()
     expect(radmann.get_by_text(f"{NEW_DEADLINE_HOURS} arbeidstimer")).to_be_visible()
-    assert_accessible(radmann)
+    b.check(radmann)
 
     radmann.get_by_role("link", name="Registrer vedtaket").click()
     radmann.get_by_label("Oppsummering av endringene").fill(
         "Svarfristen er kortet ned fra åtte til fire arbeidstimer."
     )
-    assert_accessible(radmann)
+    b.check(radmann)
     radmann.get_by_role("button", name="Registrer vedtaket").click()
     expect(radmann.get_by_text("Versjon 2 er vedtatt.")).to_be_visible()
     expect(radmann.locator(".lead")).to_contain_text("Versjon 2, vedtatt av AMU")
+    b.check(radmann)
     assert policy_in_force().answer_deadline_working_hours == NEW_DEADLINE_HOURS
     radmann.goto("/veileder/versjoner/2/bekreftelser/")
     expect(radmann.get_by_text("Ingen har bekreftet")).to_be_visible()
-    assert_accessible(radmann)  # empty state
+    b.check(radmann)  # empty state
 
     for person in (KARI, ANDERS):
         page = b.of(person)
         notice = page.get_by_role("region", name="Les versjon 2 av veilederen")
         expect(notice).to_contain_text("Les veilederen")
-        assert_accessible(page)
+        b.check(page)
         notice.get_by_role("button", name="Jeg har lest veilederen").click()
         expect(page.get_by_text("Du har bekreftet at du har lest versjon 2.")).to_be_visible()
 
@@ -338,7 +367,7 @@ def step_1_guideline(b: Browsers) -> None:
     read = radmann.get_by_role("table", name="Brukere som har bekreftet")
     expect(read).to_contain_text(KARI.name)
     expect(read).to_contain_text(ANDERS.name)
-    assert_accessible(radmann)
+    b.check(radmann)
 
 
 def step_2_request(b: Browsers) -> None:
@@ -349,12 +378,12 @@ def step_2_request(b: Browsers) -> None:
     citizen.get_by_label("Søk på navn eller brukernavn").fill(HANDLE)
     citizen.get_by_role("button", name="Søk").click()
     expect(citizen.get_by_text(f"Ingen offisiell konto passer til «{HANDLE}».")).to_be_visible()
-    assert_accessible(citizen)  # empty state
+    b.check(citizen)  # empty state
 
     kari = b.of(KARI)
     nav(kari, "Søknader")
     expect(kari.get_by_text("Du har ingen søknader om profiler")).to_be_visible()
-    assert_accessible(kari)  # empty state
+    b.check(kari)  # empty state
     kari.get_by_role("link", name="Be om ny profil").click()
     kari.locator("#id_name").fill(ACCOUNT)
     kari.locator("#id_handle").fill(HANDLE)
@@ -362,7 +391,7 @@ def step_2_request(b: Browsers) -> None:
     kari.get_by_role("button", name="Send til rådmannen").click()
     expect(kari.locator("#form-errors")).to_be_visible()  # what is missing, listed
     expect(kari.locator("#id_name")).to_have_value(ACCOUNT)
-    assert_accessible(kari)
+    b.check(kari)
 
     kari.locator("#id_unit").select_option(label="Reine skole")
     kari.locator("#id_url").fill(f"https://www.facebook.com/{HANDLE}")
@@ -392,16 +421,16 @@ def step_2_request(b: Browsers) -> None:
     kari.locator("#id_acknowledge").check()
     kari.get_by_role("button", name="Send til rådmannen").click()
     expect(kari.get_by_text("Søknaden er sendt til rådmannen.")).to_be_visible()
-    assert_accessible(kari)
+    b.check(kari)
 
     radmann = b.of(RADMANN)
     nav(radmann, "Beslutninger")
-    assert_accessible(radmann)
+    b.check(radmann)
     radmann.get_by_role("link", name=ACCOUNT, exact=True).click()
     radmann.get_by_label("Send tilbake for endringer").check()
     radmann.get_by_role("button", name="Lagre beslutning").click()
     expect(radmann.locator("#form-errors")).to_be_visible()  # a reason is required
-    assert_accessible(radmann)
+    b.check(radmann)
     radmann.get_by_label("Send tilbake for endringer").check()
     radmann.get_by_label("Begrunnelse eller kommentar").fill(
         "Målgruppen er uklar: hvem er siden for?"
@@ -409,14 +438,16 @@ def step_2_request(b: Browsers) -> None:
     radmann.get_by_role("button", name="Lagre beslutning").click()
     expect(radmann.get_by_text("Beslutningen er lagret.")).to_be_visible()
     expect(radmann.get_by_text("Ingen søknader venter på beslutning.")).to_be_visible()
-    assert_accessible(radmann)  # empty queue
+    b.check(radmann)  # empty queue
 
     kari.goto("/")
     nav(kari, "Søknader")
     kari.get_by_role("link", name=ACCOUNT, exact=True).click()
     expect(kari.get_by_text("Målgruppen er uklar").first).to_be_visible()
-    assert_accessible(kari)
+    b.check(kari)
     kari.get_by_role("link", name="Endre og send").click()
+    expect(kari.locator("#id_name")).to_have_value(ACCOUNT)
+    b.check(kari)
     kari.locator("#id_answer_target_groups").fill("Foreldre og foresatte til elever ved skolen")
     kari.locator("#id_acknowledge").check()
     kari.get_by_role("button", name="Send til rådmannen").click()
@@ -425,7 +456,7 @@ def step_2_request(b: Browsers) -> None:
     nav(radmann, "Beslutninger")
     radmann.get_by_role("link", name=ACCOUNT, exact=True).click()
     expect(main(radmann)).to_contain_text("Foreldre og foresatte til elever ved skolen")
-    assert_accessible(radmann)
+    b.check(radmann)
     tour(radmann, "2-soknad")
     radmann.get_by_label("Godkjenn").check()
     radmann.get_by_label("Begrunnelse eller kommentar").fill("Målgruppen er nå tydelig.")
@@ -434,7 +465,7 @@ def step_2_request(b: Browsers) -> None:
 
     citizen.reload()
     expect(citizen.get_by_role("table")).to_contain_text(ACCOUNT)
-    assert_accessible(citizen)
+    b.check(citizen)
 
 
 def step_3_responsibility(b: Browsers) -> None:
@@ -444,12 +475,12 @@ def step_3_responsibility(b: Browsers) -> None:
     lise.goto("/")
     panel = lise.get_by_role("region", name="Kontoene til mine enheter")
     expect(panel).to_contain_text(ACCOUNT)
-    assert_accessible(lise)
+    b.check(lise)
     panel.get_by_role("link", name=f"Legg til svarer – {ACCOUNT}").click()
     expect(lise.get_by_role("radio", name="Svarer")).to_be_checked()
     lise.get_by_role("button", name="Tildel").click()
     expect(lise.locator("#form-errors")).to_be_focused()  # no person chosen
-    assert_accessible(lise)
+    b.check(lise)
     lise.get_by_label("Person").select_option(label=f"{ANDERS.name} ({ANDERS.title}, Reine skole)")
     lise.get_by_role("button", name="Tildel").click()
     expect(lise.get_by_role("status").first).to_contain_text(f"{ANDERS.name} er nå svarer")
@@ -464,7 +495,7 @@ def step_3_responsibility(b: Browsers) -> None:
             f"{person.name} er ikke lenger svarer"
         )
     expect(lise.locator(".alert-warning")).to_contain_text("Mangler dekning")
-    assert_accessible(lise)
+    b.check(lise)
 
     # The keyboard-only step: from the start page to the backup, Tab, type and Enter.
     lise.goto("/")
@@ -480,7 +511,7 @@ def step_3_responsibility(b: Browsers) -> None:
     tab_to(lise, lise.get_by_role("button", name="Tildel"))
     lise.keyboard.press("Enter")
     expect(lise.get_by_role("status").first).to_contain_text(f"{KARI.name} er nå reserve")
-    assert_accessible(lise)
+    b.check(lise)
     expect(lise.locator(".alert-warning")).to_have_count(0)  # coverage: owner + two who answer
     lise.goto("/")
     panel = lise.get_by_role("region", name="Kontoene til mine enheter")
@@ -495,11 +526,11 @@ def step_3_responsibility(b: Browsers) -> None:
     lise.get_by_label("Facebook-sidens ID").fill("reineskole")
     lise.get_by_role("button", name="Lagre").click()
     expect(lise.locator("#form-errors")).to_contain_text("sifre")
-    assert_accessible(lise)
+    b.check(lise)
     lise.get_by_label("Facebook-sidens ID").fill(PAGE_ID)
     lise.get_by_role("button", name="Lagre").click()
     expect(lise.get_by_role("region", name="Innlegg")).to_contain_text(PAGE_ID)
-    assert_accessible(lise)
+    b.check(lise)
 
 
 def _user_pk(page: Page, person: Person) -> int:
@@ -561,7 +592,7 @@ def step_4_complaint(
     row = anders.get_by_role("row").filter(has_text="Skolebussen kom ikke")
     expect(row).to_contain_text("Ikke vurdert")
     expect(row).to_contain_text(local(post.due_at, "j. M H:i"))
-    assert_accessible(anders)
+    b.check(anders)
     tour(anders, "4-innboks")
 
     assert run_beat() == 0  # not due yet
@@ -572,7 +603,7 @@ def step_4_complaint(
     assert not mails_to(KARI, DUE_SUBJECT)  # the responder is reminded, not the backup
     assert not mails_to(LISE, ESCALATION_SUBJECT)
     expect(_notifications(anders, DUE_SUBJECT)).to_have_count(1)
-    assert_accessible(anders)
+    b.check(anders)
 
     # One working day after the deadline: the escalation to the owner, once.
     post.refresh_from_db()
@@ -591,7 +622,7 @@ def step_4_complaint(
     _notifications(anders, DUE_SUBJECT).get_by_role("link", name="Åpne").click()
     expect(anders.get_by_role("heading", level=1)).to_have_text(f"Innlegg på {ACCOUNT}")
     expect(anders.locator(".lead")).to_contain_text("Forfalt")
-    assert_accessible(anders)
+    b.check(anders)
     anders.get_by_role("link", name="Vurder").click()
     anders.get_by_role("radio", name="Klage fra en misfornøyd innbygger").check()
     anders.get_by_role("radio", name="Ja").check()
@@ -600,14 +631,14 @@ def step_4_complaint(
     anders.get_by_role("link", name="Registrer svaret").click()
     anders.get_by_role("button", name="Registrer svaret").click()
     expect(anders.locator("#form-errors")).to_be_visible()
-    assert_accessible(anders)
+    b.check(anders)
     anders.get_by_label("Svaret som ble gitt").fill(
         "Beklager! Busselskapet har fått beskjed, og skolen varsler på SMS neste gang."
     )
     anders.get_by_role("button", name="Registrer svaret").click()
     expect(anders.get_by_role("status").first).to_contain_text("Svaret er registrert.")
     expect(anders.locator(".lead")).to_contain_text("Besvart")
-    assert_accessible(anders)
+    b.check(anders)
 
     # The rest of the week passes: no further reminder.
     sent = len(mail.outbox)
@@ -617,7 +648,7 @@ def step_4_complaint(
     expect(_notifications(anders, DUE_SUBJECT)).to_have_count(1)
     nav(anders, "Innlegg")
     expect(anders.get_by_text("Ingen innlegg venter på svar.")).to_be_visible()
-    assert_accessible(anders)  # empty inbox
+    b.check(anders)  # empty inbox
     post.refresh_from_db()
     return post
 
@@ -631,20 +662,20 @@ def step_5_sensitive(b: Browsers, live_server: LiveServer) -> None:
     anders.reload()
     anders.get_by_role("link", name=SENSITIVE[:40]).click()
     anders.get_by_role("link", name="Vurder").click()
-    assert_accessible(anders)
+    b.check(anders)
     anders.get_by_role("radio", name="Sensitive opplysninger").check()
     anders.get_by_role("radio", name="Nei").check()
     anders.get_by_role("button", name="Lagre vurderingen").click()
     expect(anders.get_by_role("link", name="Registrer svaret")).to_have_count(0)
-    assert_accessible(anders)
+    b.check(anders)
     anders.get_by_role("link", name="Fjern (sensitive opplysninger)").click()
     expect(anders.get_by_text("Dette kan ikke angres.")).to_be_visible()
-    assert_accessible(anders)
+    b.check(anders)
     anders.get_by_role("button", name="Innlegget er slettet på plattformen: fjern det her").click()
     expect(main(anders)).to_contain_text("Innleggets tekst er slettet")
     expect(main(anders)).not_to_contain_text("epilepsi")
     expect(main(anders)).not_to_contain_text("Mona Mor")
-    assert_accessible(anders)
+    b.check(anders)
     # Delivered again by Meta: the text stays gone.
     assert deliver_comment(
         live_server, comment_id=SENSITIVE_ID, author="Mona Mor", message=SENSITIVE
@@ -659,7 +690,7 @@ def step_5_sensitive(b: Browsers, live_server: LiveServer) -> None:
     anders.goto("/innlegg/?status=removed")
     expect(anders.get_by_role("table")).to_contain_text(f"Innlegg {removed.pk} (fjernet)")
     expect(anders.get_by_role("table")).not_to_contain_text("epilepsi")
-    assert_accessible(anders)
+    b.check(anders)
 
 
 def step_7_closing(b: Browsers) -> None:
@@ -670,15 +701,15 @@ def step_7_closing(b: Browsers) -> None:
         "link", name=ACCOUNT, exact=True
     ).click()
     lise.get_by_role("link", name="Be om å legge ned kontoen").click()
-    assert_accessible(lise)
+    b.check(lise)
     lise.get_by_role("button", name="Send til rådmannen").click()
     expect(lise.locator("#form-errors")).to_be_visible()
-    assert_accessible(lise)
+    b.check(lise)
     lise.get_by_label("Hvorfor skal kontoen legges ned?").fill(
         "Fra nyttår samles foreldrekontakten på skolens nettside."
     )
     lise.get_by_role("button", name="Send til rådmannen").click()
-    assert_accessible(lise)
+    b.check(lise)
 
     radmann = b.of(RADMANN)
     nav(radmann, "Beslutninger")
@@ -696,7 +727,7 @@ def step_7_closing(b: Browsers) -> None:
     citizen.get_by_label("Søk på navn eller brukernavn").fill(HANDLE)
     citizen.get_by_role("button", name="Søk").click()
     expect(citizen.get_by_text(f"Ingen offisiell konto passer til «{HANDLE}».")).to_be_visible()
-    assert_accessible(citizen)
+    b.check(citizen)
 
 
 @dataclass(frozen=True)
@@ -776,7 +807,7 @@ def step_8_log(b: Browsers, complaint: Post) -> None:
     tour(radmann, "8-logg")
     rows: list[list[str]] = []
     while True:
-        assert_accessible(radmann)
+        b.check(radmann)
         expect(main(radmann)).not_to_contain_text("epilepsi")  # never a post's words
         expect(main(radmann)).not_to_contain_text("Skolebussen")
         rows += radmann.locator("main table tbody tr").evaluate_all(
