@@ -294,3 +294,6 @@ class FollowUpReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.get_stage_display()}"
+
+
+from accounts.crisis.models import CrisisMessage, CrisisPeriod  # noqa: E402,F401

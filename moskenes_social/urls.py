@@ -34,6 +34,7 @@ urlpatterns = [
     path("varsler/", include("moskenes_social.notifications.urls")),
     path("logg/", include("moskenes_social.audit.urls")),
     path("", include("accounts.urls")),
+    path("krise/", include("accounts.crisis.urls")),
     path("veileder/", include("policy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -286,8 +286,8 @@ def test_leader_start_page_query_count_is_pinned_and_does_not_grow(
         make_covered_account(unit=unit)
     assert _queries(client, "/") == few
     # Session, user, roles, unread count, notifications, guideline acknowledgement (2),
-    # the unit's accounts with their people (2).
-    with django_assert_max_num_queries(9):
+    # the unit's accounts with their people (2), the crisis banner.
+    with django_assert_max_num_queries(10):
         response = client.get("/")
     assert response.text.count('<h3 class="h6 mb-1">') == 11
 

@@ -1,0 +1,223 @@
+"""Writes of crisis mode: start, a new version of the official message, end.
+
+Each runs in one transaction with its audit event and the notifications it causes. Start
+and end tell everyone responsible for a covered account, and the crisis team, in one bulk
+insert; the e-mails go out through Celery after commit (``notifications_create``).
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, AccountStatus
+from moskenes_social.audit.services import event_record
+from moskenes_social.notifications.services import notifications_create
+from moskenes_social.people.models import User
+from moskenes_social.worktime import OSLO
+
+from .models import CrisisMessage, CrisisPeriod, CrisisStatus
+from .permissions import can_end_crisis, can_start_crisis, can_update_crisis
+from .selectors import crisis_active, crisis_recipients
+
+
+class CrisisError(ValidationError):
+    """A crisis operation refused for a reason the user can act on (Norwegian message)."""
+
+
+def crisis_url(crisis: CrisisPeriod) -> str:
+    return reverse("crisis:detail", kwargs={"crisis_id": crisis.pk})
+
+
+def _local(moment: datetime) -> str:
+    return date_format(moment.astimezone(OSLO), "j. F Y H:i")
+
+
+def _already_active_message() -> str:
+    active = crisis_active()
+    if active is None:
+        return _("Crisis mode is already active.")
+    return _("Crisis mode is already active: started %(when)s by %(name)s.") % {
+        "when": _local(active.started_at),
+        "name": active.started_by,
+    }
+
+
+def _message_clean(
+    *, text: str, link: str, fields: tuple[str, str] = ("message_text", "message_link")
+) -> tuple[str, str]:
+    """The message's text and link, stripped and checked; errors name the caller's fields."""
+    text, link = text.strip(), link.strip()
+    if not text:
+        raise CrisisError({fields[0]: _("Write the official message.")})
+    message = CrisisMessage(text=text, link=link)
+    try:
+        message.clean_fields(exclude=["crisis", "version", "author", "created_at", "text"])
+    except ValidationError as exc:
+        raise CrisisError({fields[1]: exc.message_dict.get("link", exc.messages)}) from exc
+    return text, link
+
+
+def _accounts_label(crisis: CrisisPeriod, accounts: Sequence[Account]) -> str:
+    if crisis.covers_all_accounts:
+        return _("all official accounts")
+    return ", ".join(account.name for account in accounts)
+
+
+@transaction.atomic
+def crisis_start(
+    *,
+    actor: User,
+    reason: str,
+    message_text: str,
+    message_link: str = "",
+    covers_all_accounts: bool = True,
+    accounts: Sequence[Account] = (),
+) -> CrisisPeriod:
+    """Start crisis mode with its first official message.
+
+    Refused (``CrisisError``) while another crisis is active; two starts at once give one
+    crisis (``accounts_one_active_crisis``), the other is refused the same way.
+    """
+    if not can_start_crisis(actor):
+        raise PermissionDenied
+    if not reason.strip():
+        raise CrisisError({"reason": _("Say why crisis mode is started.")})
+    text, link = _message_clean(text=message_text, link=message_link)
+    chosen = list({account.pk: account for account in accounts}.values())
+    if not covers_all_accounts:
+        if not chosen:
+            raise CrisisError({"accounts": _("Choose at least one account, or all accounts.")})
+        if any(account.status == AccountStatus.CLOSED for account in chosen):
+            raise CrisisError({"accounts": _("A closed account cannot be covered.")})
+    if crisis_active() is not None:
+        raise CrisisError(_already_active_message())
+    now = timezone.now()
+    crisis = CrisisPeriod(
+        reason=reason.strip(),
+        started_by=actor,
+        started_at=now,
+        covers_all_accounts=covers_all_accounts,
+    )
+    try:
+        with transaction.atomic():
+            crisis.save()
+    except IntegrityError as exc:
+        # Another request started a crisis between the check and the insert.
+        raise CrisisError(_already_active_message()) from exc
+    if not covers_all_accounts:
+        crisis.accounts.set(chosen)
+    CrisisMessage.objects.create(
+        crisis=crisis, version=1, text=text, link=link, author=actor, created_at=now
+    )
+    event_record(
+        actor=actor,
+        action="accounts.crisis_started",
+        target=crisis,
+        reason=crisis.reason,
+        data={
+            "covers_all_accounts": covers_all_accounts,
+            "accounts": [account.pk for account in chosen],
+            "message": text,
+            "link": link,
+        },
+    )
+    values = {
+        "actor": actor,
+        "accounts": _accounts_label(crisis, chosen),
+        "reason": crisis.reason,
+        "message": text,
+        "link": link,
+    }
+    body = (
+        _(
+            "%(actor)s started crisis mode for %(accounts)s. Reason: %(reason)s\n\n"
+            "Until it ends, only the crisis team answers posts on these accounts, with the "
+            "municipality's official message. Do not answer or comment yourself.\n\n"
+            "The official message: %(message)s"
+        )
+        % values
+    )
+    if link:
+        body += f"\n{link}"
+    notifications_create(
+        recipients=crisis_recipients(crisis=crisis),
+        subject=_("Crisis mode is active"),
+        body=body,
+        url=crisis_url(crisis),
+    )
+    return crisis
+
+
+@transaction.atomic
+def crisis_message_update(
+    *, actor: User, crisis: CrisisPeriod, text: str, link: str = ""
+) -> CrisisMessage:
+    """Publish a new version of the official message; the earlier versions are kept."""
+    if not can_update_crisis(actor, crisis):
+        raise PermissionDenied
+    text, link = _message_clean(text=text, link=link, fields=("text", "link"))
+    # The row lock serialises updates, so versions are numbered without gaps or clashes.
+    locked = CrisisPeriod.objects.select_for_update().get(pk=crisis.pk)
+    if locked.status != CrisisStatus.ACTIVE:
+        raise CrisisError(_("The crisis has ended; its message can no longer be changed."))
+    current = locked.messages.order_by("-version").first()
+    if current is not None and current.text == text and current.link == link:
+        raise CrisisError({"text": _("The message is unchanged.")})
+    message = CrisisMessage.objects.create(
+        crisis=locked,
+        version=(current.version if current else 0) + 1,
+        text=text,
+        link=link,
+        author=actor,
+    )
+    event_record(
+        actor=actor,
+        action="accounts.crisis_message_updated",
+        target=locked,
+        data={"version": message.version, "message": text, "link": link},
+    )
+    return message
+
+
+@transaction.atomic
+def crisis_end(*, actor: User, crisis: CrisisPeriod, summary: str) -> CrisisPeriod:
+    """End crisis mode with a short summary; the lockout lifts and everyone who was told
+    of the start is told of the end."""
+    if not can_end_crisis(actor, crisis):
+        raise PermissionDenied
+    if not summary.strip():
+        raise CrisisError({"summary": _("Write a short summary of the crisis.")})
+    now = timezone.now()
+    ended = CrisisPeriod.objects.filter(pk=crisis.pk, status=CrisisStatus.ACTIVE).update(
+        status=CrisisStatus.ENDED, ended_at=now, ended_by=actor, summary=summary.strip()
+    )
+    if ended != 1:
+        raise CrisisError(_("The crisis has already ended."))
+    crisis.status = CrisisStatus.ENDED
+    crisis.ended_at = now
+    crisis.ended_by = actor
+    crisis.summary = summary.strip()
+    event_record(
+        actor=actor,
+        action="accounts.crisis_ended",
+        target=crisis,
+        reason=crisis.summary,
+        data={"duration_seconds": int((now - crisis.started_at).total_seconds())},
+    )
+    notifications_create(
+        recipients=crisis_recipients(crisis=crisis),
+        subject=_("Crisis mode has ended"),
+        body=_(
+            "%(actor)s ended crisis mode, which began %(start)s. You can answer posts on "
+            "your accounts again.\n\nSummary: %(summary)s"
+        )
+        % {"actor": actor, "start": _local(crisis.started_at), "summary": crisis.summary},
+        url=crisis_url(crisis),
+    )
+    return crisis
