@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from accounts.models import Account
+from accounts.models import Account, AccountStatus
 
 from .models import CrisisPeriod, CrisisStatus
 from .permissions import is_crisis_team
@@ -54,3 +54,13 @@ def crisis_lockout_check(
     if actor is not None and is_crisis_team(actor):
         return
     raise CrisisLockout(crisis_lockout_message())
+
+
+def crisis_team_may_act(
+    *, actor: AbstractBaseUser | AnonymousUser | None, account: Account
+) -> bool:
+    """True if an active crisis covers the (active) account and the actor is in the crisis
+    team: the team then acts for the account without being responsible for it."""
+    if actor is None or account.status != AccountStatus.ACTIVE:
+        return False
+    return is_crisis_team(actor) and crisis_covering(account=account) is not None

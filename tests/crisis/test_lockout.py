@@ -3,8 +3,13 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from accounts.crisis.lockout import CrisisLockout, crisis_covering, crisis_lockout_check
-from accounts.models import Account
+from accounts.crisis.lockout import (
+    CrisisLockout,
+    crisis_covering,
+    crisis_lockout_check,
+    crisis_team_may_act,
+)
+from accounts.models import Account, AccountStatus
 from moskenes_social.people.models import Unit, User
 from tests.accounts.factories import make_account
 from tests.conftest import Persona
@@ -89,3 +94,18 @@ def test_the_check_costs_one_query_when_no_crisis_is_active(
 ) -> None:
     with django_assert_num_queries(1):  # type: ignore[operator]
         crisis_lockout_check(actor=responder, account=account)
+
+
+def test_the_crisis_team_acts_for_covered_active_accounts_only(
+    personas: dict[str, Persona], unit: Unit, account: Account, responder: User
+) -> None:
+    kriseleder = persona_user(personas, "kriseleder")
+    assert not crisis_team_may_act(actor=kriseleder, account=account)
+    other = make_account(unit=unit)
+    suspended = make_account(unit=unit, status=AccountStatus.SUSPENDED)
+    make_crisis(accounts=[account, suspended])
+    assert crisis_team_may_act(actor=kriseleder, account=account)
+    assert not crisis_team_may_act(actor=kriseleder, account=other)
+    assert not crisis_team_may_act(actor=kriseleder, account=suspended)
+    assert not crisis_team_may_act(actor=responder, account=account)
+    assert not crisis_team_may_act(actor=None, account=account)
