@@ -7,27 +7,30 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.selectors import leader_panel_rows
+from approvals.selectors import requests_awaiting_decision, requests_of
 from moskenes_social.notifications.selectors import notifications_for
-from moskenes_social.people.models import User
+from moskenes_social.people.auth import request_user
 from moskenes_social.people.roles import Role, user_roles
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Start page: one panel per role the user has; later features fill the panels."""
-    roles = user_roles(request.user)
-    recent = notifications_for(user=request.user).filter(read_at__isnull=True)[:5]  # type: ignore[arg-type]
+    """Start page: one panel per role the user has."""
+    user = request_user(request)
+    roles = user_roles(user)
     return render(
         request,
         "home.html",
         {
             "roles": sorted(roles, key=list(Role).index),
             "has_role": {role.name: role in roles for role in Role},
-            "recent_notifications": recent,
-            "unit_accounts": (
-                leader_panel_rows(user=request.user)
-                if Role.LEADER in roles and isinstance(request.user, User)
-                else []
+            "recent_notifications": notifications_for(user=user).filter(read_at__isnull=True)[:5],
+            "unit_accounts": leader_panel_rows(user=user) if Role.LEADER in roles else [],
+            "my_requests": (
+                requests_of(user=user)[:5] if Role.COMMUNICATION_STAFF in roles else []
+            ),
+            "awaiting_decision": (
+                requests_awaiting_decision()[:5] if Role.CHIEF_EXECUTIVE in roles else []
             ),
         },
     )

@@ -4,6 +4,7 @@ Every value that differs between installations comes from an environment variabl
 parsed strictly by ``settings.env``. The README's configuration table lists them all.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -11,7 +12,7 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_from_url, env_bool, env_int, env_list, env_str, mailers
+from .env import database_from_url, env_bool, env_int, env_list, env_positive_int, env_str, mailers
 
 # Lets admin classes and querysets be subscripted for the type checker at run time.
 django_stubs_ext.monkeypatch()
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.admin",
+    "axes",
     "crispy_forms",
     "crispy_bootstrap5",
     "moskenes_social.people",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "moskenes_social.urls"
@@ -94,6 +98,22 @@ AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # Counts failed logins and refuses a locked-out username first.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures a username is locked
+# from that address only, not the whole address (a town hall sits behind one address).
+# The rådmann lifts a lock at /innlogging/sperrer/; an operator with `manage.py axes_reset`.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -193,7 +213,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    # Posts not answered by their deadline: remind responders, then the owner.
+    "posts-reminders": {
+        "task": "accounts.posts.tasks.post_reminders_send",
+        "schedule": crontab(minute="*/2"),
+        "options": {"expires": 100},
+    },
 }
+
+# --- Posts coming in: the ingest API and the Facebook Page webhook -------------------------
+# The app secret signs each webhook delivery (X-Hub-Signature-256); empty = the webhook
+# refuses every delivery (403). The verify token is what you type into the app dashboard
+# when subscribing; empty = the subscription handshake is refused.
+# https://developers.facebook.com/docs/graph-api/webhooks/getting-started
+FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET", "")
+FACEBOOK_VERIFY_TOKEN = env_str("FACEBOOK_VERIFY_TOKEN", "")
+# Larger request bodies to the ingest API and the webhook are refused with 413.
+INGEST_MAX_BODY_BYTES = env_positive_int("INGEST_MAX_BODY_BYTES", 256 * 1024)
 
 LOGGING = {
     "version": 1,

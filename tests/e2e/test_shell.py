@@ -18,6 +18,12 @@ def login(page: Page, username: str) -> None:
     page.wait_for_url(lambda url: "/logg-inn/" not in url)
 
 
+def logout(page: Page) -> None:
+    page.locator("header .dropdown-toggle").click()
+    page.get_by_role("button", name="Logg ut").click()
+    page.wait_for_url("**/logg-inn/")
+
+
 def test_login_page_and_its_error_state_pass_axe(page: Page, personas: dict[str, Persona]) -> None:
     page.goto("/logg-inn/")
     expect(page.locator("html")).to_have_attribute("lang", "nb")
@@ -71,3 +77,17 @@ def test_no_content_security_policy_violations(page: Page, personas: dict[str, P
     login(page, "radmann")
     page.goto("/varsler/")
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_user_menu_opens_by_keyboard_and_logs_out(page: Page, personas: dict[str, Persona]) -> None:
+    login(page, "radmann")
+    toggle = page.locator("header .dropdown-toggle")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+    assert_accessible(page)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Logg ut")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/logg-inn/")

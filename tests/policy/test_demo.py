@@ -18,8 +18,10 @@ def test_demo_seed_makes_a_draft_and_some_acknowledgements_once() -> None:
     draft = GuidelineVersion.objects.get(number=2)
     assert "opptrer" in draft.rules.get(code="1-felles-grunnlag").text
     assert draft.parameters["answer_deadline_working_hours"] == 6
+    # kommunikasjon acknowledged by submitting the demo request (approvals.demo).
     assert set(Acknowledgement.objects.values_list("user__username", flat=True)) == {
         "ordforer",
         "kriseleder",
         "leder",
+        "kommunikasjon",
     }
