@@ -40,3 +40,9 @@ def can_end_crisis(user: AnyUser, crisis: CrisisPeriod) -> bool:
 def can_view_crises(user: AnyUser) -> bool:
     """The history and each crisis's page: every member (the banner shows it to all)."""
     return isinstance(user, User) and user.is_active
+
+
+def can_use_crisis_inbox(user: AnyUser) -> bool:
+    """The crisis team's inbox of every open post on the covered accounts, and its one-step
+    answer with the official message (which the posts services check again)."""
+    return is_crisis_team(user)

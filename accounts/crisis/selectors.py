@@ -1,13 +1,15 @@
 """Reads of crises: the active one, the banner every page shows, history, recipients."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from accounts.models import Account, AccountStatus, Responsibility
+from accounts.posts.models import Post, PostStatus
 from moskenes_social.people.models import User
 from policy.selectors import policy_in_force
 
@@ -151,3 +153,147 @@ def crisis_for_page(*, crisis_id: int) -> CrisisPeriod:
         )
         .get(id=crisis_id)
     )
+
+
+# --- Posts in a crisis ----------------------------------------------------------------------
+
+
+def _covered_posts(posts: QuerySet[Post], crisis: CrisisPeriod) -> QuerySet[Post]:
+    if crisis.covers_all_accounts:
+        return posts
+    return posts.filter(account__crises=crisis)
+
+
+def crisis_open_posts(*, crisis: CrisisPeriod) -> QuerySet[Post]:
+    """Every open post on the accounts the crisis covers (the end moves their deadlines)."""
+    return _covered_posts(Post.objects.filter(status=PostStatus.OPEN), crisis)
+
+
+def crisis_inbox(*, crisis: CrisisPeriod) -> QuerySet[Post]:
+    """The crisis team's single inbox: open posts on the active accounts the crisis covers,
+    the most urgent first, with their account and unit: one query."""
+    return (
+        _covered_posts(
+            Post.objects.filter(status=PostStatus.OPEN, account__status=AccountStatus.ACTIVE),
+            crisis,
+        )
+        .select_related("account__unit")
+        .order_by("due_at", "id")
+    )
+
+
+def crisis_posts(*, crisis: CrisisPeriod) -> QuerySet[Post]:
+    """The posts of a crisis: those on covered accounts that came in while it lasted or
+    were waiting for an answer when it began, in order, with who handled them. One query."""
+    start = crisis.started_at
+    posts = Post.objects.filter(received_at__lte=crisis.ended_at or timezone.now()).exclude(
+        Q(answered_at__lt=start) | Q(closed_at__lt=start) | Q(removed_at__lt=start)
+    )
+    return (
+        _covered_posts(posts, crisis)
+        .select_related("account", "answered_by", "closed_by", "removed_by")
+        .order_by("received_at", "id")
+    )
+
+
+def official_answer_text(*, message: CrisisMessage) -> str:
+    """What the crisis team answers with in one step: the message, and its link if any."""
+    return f"{message.text}\n\n{message.link}" if message.link else message.text
+
+
+@dataclass(frozen=True)
+class CrisisPostRow:
+    """A post of a crisis, as the crisis page shows it."""
+
+    post: Post
+    # From reception to answer (wall-clock time), if answered.
+    answer_time: timedelta | None
+    # Answered with one of the crisis's official messages, word for word.
+    official: bool
+
+
+@dataclass(frozen=True)
+class CrisisPostStats:
+    received: int
+    answered: int
+    answered_official: int
+    still_open: int
+    median_answer_time: timedelta | None
+
+
+def crisis_post_rows(
+    *, posts: Sequence[Post], versions: Sequence[CrisisMessage]
+) -> list[CrisisPostRow]:
+    official = {official_answer_text(message=m) for m in versions}
+    return [
+        CrisisPostRow(
+            post=post,
+            answer_time=(
+                post.answered_at - post.received_at
+                if post.status == PostStatus.ANSWERED and post.answered_at
+                else None
+            ),
+            official=post.status == PostStatus.ANSWERED and post.answer_text in official,
+        )
+        for post in posts
+    ]
+
+
+def crisis_post_stats(
+    *, crisis: CrisisPeriod, versions: Sequence[CrisisMessage]
+) -> CrisisPostStats:
+    """How the posts of the crisis were handled: one query."""
+    official = {official_answer_text(message=m) for m in versions}
+    rows = list(
+        crisis_posts(crisis=crisis).values_list(
+            "status", "received_at", "answered_at", "answer_text"
+        )
+    )
+    times = sorted(
+        answered_at - received_at
+        for status, received_at, answered_at, _text in rows
+        if status == PostStatus.ANSWERED and answered_at is not None
+    )
+    return CrisisPostStats(
+        received=len(rows),
+        answered=len(times),
+        answered_official=sum(
+            1 for status, _r, _a, text in rows if status == PostStatus.ANSWERED and text in official
+        ),
+        still_open=sum(1 for status, *_rest in rows if status == PostStatus.OPEN),
+        median_answer_time=times[len(times) // 2] if times else None,
+    )
+
+
+@dataclass(frozen=True)
+class AwaitingAccount:
+    name: str
+    open_posts: int
+    first_due: datetime | None
+
+
+def crisis_awaiting_by_user(*, crisis: CrisisPeriod) -> dict[int, list[AwaitingAccount]]:
+    """For each person responsible for a covered account: their covered accounts and how
+    many posts await an answer on each (the end's summary). Two queries, whatever the
+    number of people."""
+    responsible = Responsibility.objects.filter(ended_at__isnull=True, user__is_active=True)
+    if crisis.covers_all_accounts:
+        responsible = responsible.exclude(account__status=AccountStatus.CLOSED)
+    else:
+        responsible = responsible.filter(account__crises=crisis)
+    counts = {
+        account_id: (n, first_due)
+        for account_id, n, first_due in crisis_open_posts(crisis=crisis)
+        .values("account_id")
+        .annotate(n=Count("id"), first_due=Min("due_at"))
+        .values_list("account_id", "n", "first_due")
+    }
+    awaiting: dict[int, dict[int, AwaitingAccount]] = {}
+    for user_id, account_id, name in responsible.values_list(
+        "user_id", "account_id", "account__name"
+    ).order_by("account__name", "account_id"):
+        n, first_due = counts.get(account_id, (0, None))
+        awaiting.setdefault(user_id, {})[account_id] = AwaitingAccount(
+            name=name, open_posts=n, first_due=first_due
+        )
+    return {user_id: list(accounts.values()) for user_id, accounts in awaiting.items()}

@@ -6,7 +6,7 @@ insert; the e-mails go out through Celery after commit (``notifications_create``
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -14,16 +14,33 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Account, AccountStatus
+from accounts.posts.models import Post
+from accounts.posts.services import post_answer, posts_postpone
 from moskenes_social.audit.services import event_record
-from moskenes_social.notifications.services import notifications_create
+from moskenes_social.notifications.services import (
+    NotificationDraft,
+    notifications_create,
+    notifications_create_each,
+)
 from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO
 
+from .display import duration_label
+from .lockout import crisis_covering
 from .models import CrisisMessage, CrisisPeriod, CrisisStatus
 from .permissions import can_end_crisis, can_start_crisis, can_update_crisis
-from .selectors import crisis_active, crisis_recipients
+from .selectors import (
+    AwaitingAccount,
+    crisis_active,
+    crisis_awaiting_by_user,
+    crisis_message_current,
+    crisis_open_posts,
+    crisis_recipients,
+    official_answer_text,
+)
 
 
 class CrisisError(ValidationError):
@@ -187,8 +204,15 @@ def crisis_message_update(
 
 @transaction.atomic
 def crisis_end(*, actor: User, crisis: CrisisPeriod, summary: str) -> CrisisPeriod:
-    """End crisis mode with a short summary; the lockout lifts and everyone who was told
-    of the start is told of the end."""
+    """End crisis mode with a short summary.
+
+    1. End it by a conditional update (active -> ended); the lockout lifts at commit.
+    2. Give the time back: the due time and next reminder of every post still open on a
+       covered account move forward by the crisis's duration (one update), so nobody gets
+       a burst of overdue reminders the minute after.
+    3. Tell everyone who was told of the start, once each: those responsible for a
+       covered account get what awaits them there (one insert for all).
+    """
     if not can_end_crisis(actor, crisis):
         raise PermissionDenied
     if not summary.strip():
@@ -203,21 +227,81 @@ def crisis_end(*, actor: User, crisis: CrisisPeriod, summary: str) -> CrisisPeri
     crisis.ended_at = now
     crisis.ended_by = actor
     crisis.summary = summary.strip()
+    duration = now - crisis.started_at
+    postponed = posts_postpone(posts=crisis_open_posts(crisis=crisis), by=duration)
     event_record(
         actor=actor,
         action="accounts.crisis_ended",
         target=crisis,
         reason=crisis.summary,
-        data={"duration_seconds": int((now - crisis.started_at).total_seconds())},
+        data={
+            "duration_seconds": int(duration.total_seconds()),
+            "posts_postponed": postponed,
+        },
     )
-    notifications_create(
-        recipients=crisis_recipients(crisis=crisis),
-        subject=_("Crisis mode has ended"),
-        body=_(
-            "%(actor)s ended crisis mode, which began %(start)s. You can answer posts on "
-            "your accounts again.\n\nSummary: %(summary)s"
+    subject = _("Crisis mode has ended")
+    ended_text = _(
+        "%(actor)s ended crisis mode, which began %(start)s. You can answer posts on your "
+        "accounts again.\n\nSummary: %(summary)s"
+    ) % {"actor": actor, "start": _local(crisis.started_at), "summary": crisis.summary}
+    awaiting = crisis_awaiting_by_user(crisis=crisis)
+    drafts = []
+    for user in crisis_recipients(crisis=crisis):
+        accounts = awaiting.get(user.pk)
+        if accounts is None:
+            drafts.append(
+                NotificationDraft(
+                    recipient=user, subject=subject, body=ended_text, url=crisis_url(crisis)
+                )
+            )
+            continue
+        drafts.append(
+            NotificationDraft(
+                recipient=user,
+                subject=subject,
+                body=f"{ended_text}\n\n{_awaiting_text(accounts, duration)}",
+                url=reverse("posts:inbox"),
+            )
         )
-        % {"actor": actor, "start": _local(crisis.started_at), "summary": crisis.summary},
-        url=crisis_url(crisis),
-    )
+    notifications_create_each(drafts=drafts)
     return crisis
+
+
+def _awaiting_text(accounts: list[AwaitingAccount], duration: timedelta) -> str:
+    """One person's summary: what awaits them on each of their covered accounts."""
+    lines = [_("What awaits you:")]
+    for account in accounts:
+        if account.open_posts and account.first_due is not None:
+            lines.append(
+                ngettext(
+                    "%(account)s: %(count)d post awaits an answer, the first by %(due)s.",
+                    "%(account)s: %(count)d posts await an answer, the first by %(due)s.",
+                    account.open_posts,
+                )
+                % {
+                    "account": account.name,
+                    "count": account.open_posts,
+                    "due": _local(account.first_due),
+                }
+            )
+        else:
+            lines.append(_("%(account)s: no post awaits an answer.") % {"account": account.name})
+    lines.append(
+        _(
+            "The deadlines of posts that were open during the crisis are moved forward by "
+            "its duration (%(duration)s)."
+        )
+        % {"duration": duration_label(duration)}
+    )
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def crisis_post_answer_official(*, actor: User, post: Post) -> Post:
+    """Answer a post on a covered account with the current official message, in one step
+    (the crisis team; ``post_answer`` refuses anyone else, and records the answer)."""
+    crisis = crisis_covering(account=post.account)
+    message = crisis_message_current(crisis=crisis) if crisis is not None else None
+    if message is None:
+        raise CrisisError(_("No crisis covers this account now; answer the post as usual."))
+    return post_answer(actor=actor, post=post, text=official_answer_text(message=message))

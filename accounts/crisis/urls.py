@@ -9,4 +9,10 @@ urlpatterns = [
     path("<int:crisis_id>/", views.crisis_detail, name="detail"),
     path("<int:crisis_id>/budskap/", views.crisis_update_view, name="update"),
     path("<int:crisis_id>/avslutt/", views.crisis_end_view, name="end"),
+    path("innboks/", views.crisis_inbox_view, name="inbox"),
+    path(
+        "innlegg/<int:post_id>/offisielt-svar/",
+        views.crisis_answer_official_view,
+        name="answer_official",
+    ),
 ]

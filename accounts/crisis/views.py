@@ -2,13 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import add_service_error
-from moskenes_social.people.models import User
+from accounts.posts.models import Post
+from accounts.posts.services import PostError
+from moskenes_social.people.auth import request_user
 
 from . import permissions
 from .forms import CrisisEndForm, CrisisMessageForm, CrisisStartForm
@@ -18,16 +23,22 @@ from .selectors import (
     crises_history,
     crisis_active,
     crisis_for_page,
+    crisis_inbox,
     crisis_message_current,
+    crisis_post_rows,
+    crisis_post_stats,
+    crisis_posts,
     people_to_notify,
 )
-from .services import CrisisError, crisis_end, crisis_message_update, crisis_start
+from .services import (
+    CrisisError,
+    crisis_end,
+    crisis_message_update,
+    crisis_post_answer_official,
+    crisis_start,
+)
 
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
-    return user
+PAGE_SIZE = 25
 
 
 def _crisis(request: HttpRequest, crisis_id: int) -> CrisisPeriod:
@@ -74,7 +85,7 @@ def crisis_start_view(request: HttpRequest) -> HttpResponse:
             return _confirm_page(request, form)
         try:
             crisis = crisis_start(
-                actor=_user(request),
+                actor=request_user(request),
                 reason=cleaned["reason"],
                 message_text=cleaned["message_text"],
                 message_link=cleaned["message_link"],
@@ -111,6 +122,7 @@ def _confirm_page(request: HttpRequest, form: CrisisStartForm) -> HttpResponse:
 def crisis_detail(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(request, crisis_id)
     versions = list(crisis.messages.all())
+    page = Paginator(crisis_posts(crisis=crisis), PAGE_SIZE).get_page(request.GET.get("side"))
     return render(
         request,
         "crisis/crisis_detail.html",
@@ -119,6 +131,9 @@ def crisis_detail(request: HttpRequest, crisis_id: int) -> HttpResponse:
             "versions": versions,
             "current": versions[0] if versions else None,
             "accounts": list(crisis.accounts.all()),
+            "page": page,
+            "post_rows": crisis_post_rows(posts=list(page.object_list), versions=versions),
+            "stats": crisis_post_stats(crisis=crisis, versions=versions),
             "can_update": permissions.can_update_crisis(request.user, crisis),
             "can_end": permissions.can_end_crisis(request.user, crisis),
         },
@@ -135,7 +150,7 @@ def crisis_update_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
     form = CrisisMessageForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            crisis_message_update(actor=_user(request), crisis=crisis, **form.cleaned_data)
+            crisis_message_update(actor=request_user(request), crisis=crisis, **form.cleaned_data)
         except CrisisError as exc:
             add_service_error(form, exc)
         else:
@@ -152,10 +167,62 @@ def crisis_end_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
     form = CrisisEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            crisis_end(actor=_user(request), crisis=crisis, summary=form.cleaned_data["summary"])
+            crisis_end(
+                actor=request_user(request), crisis=crisis, summary=form.cleaned_data["summary"]
+            )
         except CrisisError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("Crisis mode has ended."))
             return redirect("crisis:detail", crisis_id=crisis.pk)
     return render(request, "crisis/end.html", {"form": form, "crisis": crisis})
+
+
+# --- The crisis team's inbox ----------------------------------------------------------------
+
+
+@require_GET
+def crisis_inbox_view(request: HttpRequest) -> HttpResponse:
+    """Every open post on the covered accounts, the most urgent first, for the crisis team
+    to answer with the official message in one step or with their own text."""
+    if not permissions.can_use_crisis_inbox(request.user):
+        raise PermissionDenied
+    crisis = crisis_active()
+    current = crisis_message_current(crisis=crisis) if crisis is not None else None
+    posts = crisis_inbox(crisis=crisis) if crisis is not None else Post.objects.none()
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("side"))
+    now = timezone.now()
+    return render(
+        request,
+        "crisis/inbox.html",
+        {
+            "crisis": crisis,
+            "current": current,
+            "page": page,
+            "rows": [(post, post.is_overdue(now)) for post in page.object_list],
+        },
+    )
+
+
+@require_POST
+def crisis_answer_official_view(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Answer one post with the official message, then back to where the button was."""
+    post = get_object_or_404(Post.objects.select_related("account__unit"), id=post_id)
+    if not permissions.can_use_crisis_inbox(request.user):
+        raise PermissionDenied
+    try:
+        crisis_post_answer_official(actor=request_user(request), post=post)
+    except (CrisisError, PostError) as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Post %(number)s on %(account)s is answered with the official message.")
+            % {"number": post.pk, "account": post.account.name},
+        )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("posts:detail", post_id=post.pk)

@@ -9,7 +9,6 @@ service and render or redirect. Whether someone may act is the services' decisio
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.crisis.lockout import crisis_covering, crisis_lockout_message
 from accounts.forms import add_service_error
 from accounts.models import Account
 from accounts.selectors import accounts_for_responder
@@ -52,8 +52,9 @@ from .services import (
     account_facebook_page_set,
     ingest_token_create,
     ingest_token_revoke,
-    integrations_may_manage,
+    integrations_check_may_manage,
     post_answer,
+    post_check_may_act,
     post_close,
     post_may_act,
     post_register,
@@ -96,11 +97,8 @@ def _post(request: HttpRequest, post_id: int) -> Post:
 def _acting_post(request: HttpRequest, post_id: int) -> Post:
     """The post, 404 to outsiders, 403 to those who may see but not act."""
     post = _post(request, post_id)
-    if not post_may_act(actor=_user(request), account=post.account):
-        raise PermissionDenied(
-            _("Only those responsible for %(account)s can handle its posts.")
-            % {"account": post.account.name}
-        )
+    # Refuses with the service's reason: not responsible, or locked out by a crisis.
+    post_check_may_act(actor=_user(request), account=post.account)
     return post
 
 
@@ -165,6 +163,7 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post(request, post_id)
     user = _user(request)
     may_act = post_may_act(actor=user, account=post.account)
+    crisis = crisis_covering(account=post.account)
     policy = policy_in_force()
     rule = (
         triage_rule(category=post.category, expects_answer=post.expects_answer, policy=policy)
@@ -179,6 +178,11 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
             "overdue": post.is_overdue(),
             "rule": rule,
             "may_act": may_act,
+            # Crisis mode: why the buttons are missing, or the crisis team's one-step answer.
+            "crisis_lockout": crisis_lockout_message() if crisis and not may_act else "",
+            "can_answer_official": bool(
+                crisis and may_act and post.is_open and not (rule and rule.removes)
+            ),
             "can_answer": may_act and post.is_open and not (rule and rule.removes),
             "can_close": may_act and post.is_open and not (rule and rule.removes),
             "can_remove": may_act and post.status != PostStatus.REMOVED,
@@ -357,8 +361,7 @@ def token_create_view(request: HttpRequest, account_id: int) -> HttpResponse:
     """Create an ingest token and show it, once."""
     account = _account(request, account_id)
     user = _user(request)
-    if not integrations_may_manage(actor=user, account=account):
-        raise PermissionDenied(_("Only the owner of the account can manage its integrations."))
+    integrations_check_may_manage(actor=user, account=account)
     form = TokenCreateForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -415,8 +418,7 @@ def facebook_page_view(request: HttpRequest, account_id: int) -> HttpResponse:
     """Connect the account to its Facebook Page, for the webhook."""
     account = _account(request, account_id)
     user = _user(request)
-    if not integrations_may_manage(actor=user, account=account):
-        raise PermissionDenied(_("Only the owner of the account can manage its integrations."))
+    integrations_check_may_manage(actor=user, account=account)
     form = FacebookPageForm(_data(request), initial={"page_id": account.facebook_page_id or ""})
     if request.method == "POST" and form.is_valid():
         try:

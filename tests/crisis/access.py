@@ -28,3 +28,21 @@ ACCESS: dict[str, Access] = {
     "crisis:update": Access(only(TEAM, 200), kwargs=_active),
     "crisis:end": Access(only(TEAM, 200), kwargs=_active),
 }
+
+
+def _post_on_covered_account(personas: dict[str, Persona]) -> dict[str, object]:
+    from accounts.posts.models import Post  # noqa: F401 - the posts app's factories below
+    from tests.accounts.factories import make_account
+    from tests.posts.factories import make_post
+
+    make_crisis(started_by=personas["kriseleder"].user)
+    return {"post_id": make_post(account=make_account()).pk}
+
+
+ACCESS |= {
+    "crisis:inbox": Access(only(TEAM, 200)),
+    # Answered, then redirected to the post's page.
+    "crisis:answer_official": Access(
+        only(TEAM, 302), method="post", kwargs=_post_on_covered_account
+    ),
+}

@@ -245,7 +245,7 @@ def test_end_records_summary_and_duration_and_tells_the_same_people(
     assert crisis.status == CrisisStatus.ENDED and crisis.ended_by == ordforer
     assert crisis.summary == "Veien er åpnet." and ended.ended_at == crisis.ended_at
     event = Event.objects.get(action="accounts.crisis_ended")
-    assert event.data == {"duration_seconds": 3 * 3600 + 1800}
+    assert event.data == {"duration_seconds": 3 * 3600 + 1800, "posts_postponed": []}
     assert _notified("Krisemodus er avsluttet") == ["eier", "kriseleder", "ordforer"]
     assert crisis_active() is None and crisis_banner() is None
 
