@@ -1,8 +1,10 @@
-"""Writes of crisis mode: start, a new version of the official message, end.
+"""Writes of crisis mode: start, a new version of the official message, end, and the crisis
+team's one-step answer with the official message.
 
 Each runs in one transaction with its audit event and the notifications it causes. Start
 and end tell everyone responsible for a covered account, and the crisis team, in one bulk
-insert; the e-mails go out through Celery after commit (``notifications_create``).
+insert; the e-mails go out through Celery after commit. The end also gives the responders
+back the time they could not answer (``posts_postpone``).
 """
 
 from collections.abc import Sequence

@@ -5,6 +5,7 @@ import pytest
 
 from accounts.crisis.models import CrisisMessage, CrisisPeriod, CrisisStatus
 from moskenes_social.people.demo import demo_seed
+from tests.conftest import Persona
 
 pytestmark = pytest.mark.django_db
 
@@ -18,3 +19,13 @@ def test_demo_has_one_past_crisis_with_two_versions(monkeypatch: pytest.MonkeyPa
     assert crisis.started_by.username == "kriseleder" and crisis.ended_by is not None
     demo_seed()
     assert (CrisisPeriod.objects.count(), CrisisMessage.objects.count()) == (1, 2)
+
+
+def test_the_demo_crisis_page_shows_its_posts(
+    monkeypatch: pytest.MonkeyPatch, personas: dict[str, Persona]
+) -> None:
+    monkeypatch.setattr("moskenes_social.notifications.services._enqueue", lambda ids: None)
+    demo_seed()
+    crisis = CrisisPeriod.objects.get()
+    text = personas["no_role"].client.get(f"/krise/{crisis.pk}/").text
+    assert "3 innlegg: 3 besvart (2 med det offisielle budskapet)" in text

@@ -147,6 +147,11 @@ def test_crisis_lockout_from_start_to_end(
     second = make_post(account=account, text="Hvor skal elevene møte?")
 
     login(page, "kriseleder")
+    # The inbox's empty state: no crisis.
+    page.goto("/krise/innboks/")
+    expect(page.get_by_text("Ingen krise er aktiv.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Start", exact=True).click()
     page.get_by_role("link", name="Start krisemodus").click()
     page.get_by_label("Begrunnelse").fill("Flom i Reine sentrum")
     page.get_by_label("Det offisielle budskapet").fill("Skolen er stengt til fredag.")
