@@ -6,7 +6,9 @@ every member, as the banner is.
 """
 
 from tests.access import Access, members, only
+from tests.accounts.factories import make_account
 from tests.conftest import Persona
+from tests.posts.factories import make_post
 
 from .factories import make_crisis
 
@@ -31,10 +33,6 @@ ACCESS: dict[str, Access] = {
 
 
 def _post_on_covered_account(personas: dict[str, Persona]) -> dict[str, object]:
-    from accounts.posts.models import Post  # noqa: F401 - the posts app's factories below
-    from tests.accounts.factories import make_account
-    from tests.posts.factories import make_post
-
     make_crisis(started_by=personas["kriseleder"].user)
     return {"post_id": make_post(account=make_account()).pk}
 

@@ -614,3 +614,20 @@ def test_the_crisis_page_without_posts(kriseleder: User, personas: dict[str, Per
         "Ingen innlegg på kontoene som var omfattet, kom inn eller ventet mens krisen varte."
         in text
     )
+
+
+def test_the_crisis_page_queries_do_not_grow_with_posts(
+    unit: Unit, account: Account, kriseleder: User, personas: dict[str, Persona]
+) -> None:
+    crisis = start(kriseleder)
+    make_post(account=account)
+    client = personas["no_role"].client
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/krise/{crisis.pk}/")
+    for _ in range(30):
+        post = make_post(account=make_account(unit=unit))
+        crisis_post_answer_official(actor=kriseleder, post=post)
+    with CaptureQueriesContext(connection) as many:
+        text = client.get(f"/krise/{crisis.pk}/").text
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert "31 innlegg: 30 besvart (30 med det offisielle budskapet)" in text
