@@ -289,10 +289,16 @@ class Generator:
             ]
             for u in staff[:5]:
                 active[u]["is_active"] = True
+                # The rådmann's staff works in the municipality's top unit.
+                unit_members[active[u]["unit_id"]].remove(u)
+                unit_members[muni.top_unit].append(u)
                 active[u]["unit_id"] = muni.top_unit
+        role_staff = {u for muni in municipalities for u in muni.users[:5]}
         for unit, members in unit_members.items():
-            # One leader per unit, a second one in one unit of four.
-            candidates = [u for u in members if active[u]["is_active"]] or members
+            # One leader per unit (not one of the rådmann's staff with a role of their
+            # own), a second one in one unit of four.
+            candidates = [u for u in members if active[u]["is_active"] and u not in role_staff]
+            candidates = candidates or [u for u in members if u not in role_staff] or members
             chosen = candidates[: 2 if unit % 4 == 0 else 1]
             leaders[unit] = chosen
             for u in chosen:
