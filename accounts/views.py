@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moskenes_social.audit.models import Event
-from moskenes_social.people.models import User
+from moskenes_social.people.auth import request_user
 from moskenes_social.worktime import OSLO
 
 from . import permissions
@@ -76,12 +76,6 @@ def _event_label(event: Event) -> str:
     return label
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
-    return user
-
-
 def _account(request: HttpRequest, account_id: int) -> Account:
     """The account, or 404 for whoever may not see it."""
     account = get_object_or_404(Account.objects.select_related("unit"), id=account_id)
@@ -109,7 +103,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
             "unit": form.cleaned_data["unit"],
             "platform": form.cleaned_data["platform"],
             "status": form.cleaned_data["status"],
-            "responsible": _user(request) if form.cleaned_data["mine"] else None,
+            "responsible": request_user(request) if form.cleaned_data["mine"] else None,
         }
     page = Paginator(accounts_list(**filters), 25).get_page(request.GET.get("side"))
     rows = [(account, account_coverage(account=account)) for account in page.object_list]
@@ -177,7 +171,7 @@ def account_edit(request: HttpRequest, account_id: int) -> HttpResponse:
     form = AccountEditForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
         try:
-            account_update(actor=_user(request), account=account, **form.cleaned_data)
+            account_update(actor=request_user(request), account=account, **form.cleaned_data)
         except AccountError as exc:
             add_service_error(form, exc)
         else:
@@ -200,7 +194,7 @@ def account_register_existing_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            account = account_register_existing(actor=_user(request), **data)
+            account = account_register_existing(actor=request_user(request), **data)
         except AccountError as exc:
             add_service_error(form, exc)
         else:
@@ -225,7 +219,7 @@ def responsibility_assign_view(request: HttpRequest, account_id: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             responsibility = responsibility_assign(
-                actor=_user(request),
+                actor=request_user(request),
                 account=account,
                 user=form.cleaned_data["user"],
                 role=form.cleaned_data["role"],
@@ -263,7 +257,7 @@ def responsibility_end_view(request: HttpRequest, responsibility_id: int) -> Htt
     if not permissions.can_assign(request.user, account):
         raise PermissionDenied
     try:
-        responsibility_end(actor=_user(request), responsibility=responsibility)
+        responsibility_end(actor=request_user(request), responsibility=responsibility)
     except AccountError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -285,7 +279,7 @@ def account_check_in_view(request: HttpRequest, account_id: int) -> HttpResponse
     if not permissions.can_check_in(request.user, account):
         raise PermissionDenied
     try:
-        account_check_in(actor=_user(request), account=account)
+        account_check_in(actor=request_user(request), account=account)
     except AccountError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -302,7 +296,7 @@ def account_suspend_view(request: HttpRequest, account_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             account_suspend(
-                actor=_user(request), account=account, reason=form.cleaned_data["reason"]
+                actor=request_user(request), account=account, reason=form.cleaned_data["reason"]
             )
         except AccountError as exc:
             add_service_error(form, exc)
@@ -324,7 +318,7 @@ def account_resume_view(request: HttpRequest, account_id: int) -> HttpResponse:
     if not permissions.can_suspend(request.user, account):
         raise PermissionDenied
     try:
-        account_resume(actor=_user(request), account=account)
+        account_resume(actor=request_user(request), account=account)
     except AccountError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Account
 from accounts.permissions import can_request_closing, can_view_account
-from moskenes_social.people.models import User
+from moskenes_social.people.auth import request_user
 from policy.selectors import policy_in_force
 
 from . import permissions
@@ -29,12 +29,6 @@ from .services import (
     request_submit,
     request_withdraw,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
-    return user
 
 
 def _get_visible(request: HttpRequest, request_id: int) -> AccountRequest:
@@ -58,7 +52,7 @@ def _add_errors(form: AccountRequestForm | DecisionForm, error: RequestError) ->
 
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(requests_of(user=_user(request)), 25).get_page(request.GET.get("side"))
+    page = Paginator(requests_of(user=request_user(request)), 25).get_page(request.GET.get("side"))
     return render(
         request,
         "approvals/request_list.html",
@@ -94,7 +88,7 @@ def _request_form(request: HttpRequest, account_request: AccountRequest | None) 
         version_number=policy.version_number,
     )
     if request.method == "POST" and form.is_valid():
-        user = _user(request)
+        user = request_user(request)
         try:
             with transaction.atomic():
                 saved = request_save_draft(
@@ -160,7 +154,7 @@ def request_withdraw_view(request: HttpRequest, request_id: int) -> HttpResponse
     if not permissions.can_withdraw_request(request.user, account_request):
         raise PermissionDenied(_("Only the requester can withdraw an undecided request."))
     try:
-        request_withdraw(actor=_user(request), request=account_request)
+        request_withdraw(actor=request_user(request), request=account_request)
     except RequestError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -177,7 +171,7 @@ def request_decide_view(request: HttpRequest, request_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             request_decide(
-                actor=_user(request),
+                actor=request_user(request),
                 request=account_request,
                 decision=RequestStatus(form.cleaned_data["decision"]),
                 text=form.cleaned_data["text"],
@@ -236,7 +230,9 @@ def closing_request_create(request: HttpRequest, account_id: int) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             created = closing_request_submit(
-                actor=_user(request), account=account, reason=form.cleaned_data["closing_reason"]
+                actor=request_user(request),
+                account=account,
+                reason=form.cleaned_data["closing_reason"],
             )
         except RequestError as error:
             if hasattr(error, "error_dict"):

@@ -9,15 +9,14 @@ from django.views.decorators.http import require_GET
 from accounts.selectors import leader_panel_rows
 from approvals.selectors import requests_awaiting_decision, requests_of
 from moskenes_social.notifications.selectors import notifications_for
-from moskenes_social.people.models import User
+from moskenes_social.people.auth import request_user
 from moskenes_social.people.roles import Role, user_roles
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Start page: one panel per role the user has."""
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
+    user = request_user(request)
     roles = user_roles(user)
     return render(
         request,

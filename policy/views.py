@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from moskenes_social.people.models import User
+from moskenes_social.people.auth import request_user
 from moskenes_social.worktime import OSLO
 
 from . import services
@@ -38,12 +38,6 @@ from .selectors import (
     version_in_force,
     versions_history,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
-    return user
 
 
 def _version_or_404(request: HttpRequest, number: int) -> GuidelineVersion:
@@ -162,7 +156,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 def acknowledge(request: HttpRequest, number: int) -> HttpResponse:
     version = _version_or_404(request, number)
     try:
-        services.acknowledgement_create(user=_user(request), version=version)
+        services.acknowledgement_create(user=request_user(request), version=version)
     except PolicyError as error:
         messages.error(request, str(error))
     else:
@@ -208,7 +202,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
     if source is None:
         raise Http404
     try:
-        draft = services.version_draft_create(actor=_user(request), source=source)
+        draft = services.version_draft_create(actor=request_user(request), source=source)
     except PolicyError as error:
         messages.error(request, str(error))
         return redirect("policy:version_list")
@@ -247,7 +241,9 @@ def draft_parameters(request: HttpRequest, number: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.version_parameters_update(
-                actor=_user(request), version=version, parameters=form.cleaned_data["parameters"]
+                actor=request_user(request),
+                version=version,
+                parameters=form.cleaned_data["parameters"],
             )
         except PolicyError as error:
             form.add_error(None, str(error))
@@ -273,7 +269,7 @@ def rule_add(request: HttpRequest, number: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             rule = services.rule_add(
-                actor=_user(request),
+                actor=request_user(request),
                 version=version,
                 code=data["code"],
                 section=data["section"],
@@ -317,7 +313,7 @@ def rule_change(request: HttpRequest, number: int, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.rule_change(
-                actor=_user(request),
+                actor=request_user(request),
                 rule=rule,
                 section=data["section"],
                 section_title=data["section_title"],
@@ -350,7 +346,7 @@ def rule_change(request: HttpRequest, number: int, code: str) -> HttpResponse:
 def rule_remove(request: HttpRequest, number: int, code: str) -> HttpResponse:
     rule = _rule_of_draft(request, number, code)
     try:
-        services.rule_remove(actor=_user(request), rule=rule)
+        services.rule_remove(actor=request_user(request), rule=rule)
     except PolicyError as error:
         messages.error(request, str(error))
     else:
@@ -363,7 +359,7 @@ def rule_move(request: HttpRequest, number: int, code: str) -> HttpResponse:
     rule = _rule_of_draft(request, number, code)
     direction: Literal["up", "down"] = "up" if request.POST.get("direction") == "up" else "down"
     try:
-        services.rule_move(actor=_user(request), rule=rule, direction=direction)
+        services.rule_move(actor=request_user(request), rule=rule, direction=direction)
     except PolicyError as error:
         messages.error(request, str(error))
         return redirect("policy:draft_edit", number=number)
@@ -381,7 +377,7 @@ def version_adopt(request: HttpRequest, number: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             adopted = services.version_adopt(
-                actor=_user(request), version=version, **form.cleaned_data
+                actor=request_user(request), version=version, **form.cleaned_data
             )
         except PolicyError as error:
             form.add_error(None, str(error))
@@ -410,7 +406,7 @@ def version_adopt(request: HttpRequest, number: int) -> HttpResponse:
 def version_discard(request: HttpRequest, number: int) -> HttpResponse:
     version = _draft_for_editor(request, number)
     try:
-        services.version_discard(actor=_user(request), version=version)
+        services.version_discard(actor=request_user(request), version=version)
     except PolicyError as error:
         messages.error(request, str(error))
         return redirect("policy:draft_edit", number=number)

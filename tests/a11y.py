@@ -3,6 +3,9 @@
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from tests.language import assert_norwegian
+from tests.screenshots import snap
+
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
@@ -14,6 +17,12 @@ def axe_violations(page: Page) -> list[dict[str, object]]:
 
 
 def assert_accessible(page: Page) -> None:
+    """The page gates: no WCAG 2.1 A/AA violation, and no English from our catalogue.
+
+    Each checked page is also saved as a screenshot (tests/screenshots.py).
+    """
+    snap(page)
+    assert_norwegian(page)
     violations = axe_violations(page)
     summary = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} — "

@@ -6,22 +6,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from moskenes_social.people.models import User
+from moskenes_social.people.auth import request_user
 
 from .models import Notification
 from .selectors import notifications_for
 from .services import notification_mark_read, notifications_mark_all_read
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
-    return user
-
-
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for(user=_user(request)), 25).get_page(request.GET.get("side"))
+    page = Paginator(notifications_for(user=request_user(request)), 25).get_page(
+        request.GET.get("side")
+    )
     return render(request, "notifications/list.html", {"page": page})
 
 
@@ -38,6 +34,6 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    count = notifications_mark_all_read(user=_user(request))
+    count = notifications_mark_all_read(user=request_user(request))
     messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
     return redirect("notifications:list")

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from .models import User
+from .auth import request_user
 from .permissions import can_lift_login_locks
 from .services import login_lock_lift
 
@@ -27,8 +27,7 @@ def login_lock_lift_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not can_lift_login_locks(request.user):
         raise PermissionDenied(_("Only the rådmann can lift login locks."))
     attempt = get_object_or_404(AccessAttempt, pk=attempt_id)
-    assert isinstance(request.user, User)  # noqa: S101 - checked by the permission
-    login_lock_lift(actor=request.user, attempt=attempt)
+    login_lock_lift(actor=request_user(request), attempt=attempt)
     messages.success(
         request, _("The lock on %(username)s is lifted.") % {"username": attempt.username}
     )
