@@ -1,9 +1,9 @@
+from html import escape
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -61,7 +61,7 @@ class PlainSelect(forms.Select):
         for option_value, label in self.choices:
             key = "" if option_value is None else str(option_value)
             selected = " selected" if key in chosen else ""
-            parts.append(f'<option value="{escape(key)}"{selected}>{escape(label)}</option>')
+            parts.append(f'<option value="{escape(key)}"{selected}>{escape(str(label))}</option>')
         parts.append("</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
@@ -86,7 +86,12 @@ class AccountFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_with_accounts().only("id", "name")  # type: ignore[attr-defined]
+        unit = self.fields["unit"]
+        unit.queryset = units_with_accounts()  # type: ignore[attr-defined]
+        # The options as (id, name) pairs, not model instances: at national scale there
+        # are 3,000 (``make bench``). The queryset checks a chosen unit.
+        options = units_with_accounts().values_list("id", "name")
+        unit.widget.choices = [("", unit.empty_label), *options]  # type: ignore[attr-defined]
 
 
 class AccountEditForm(forms.ModelForm[Account]):
