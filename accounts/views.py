@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -395,6 +395,12 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def register_json(request: HttpRequest) -> HttpResponse:
     """The register as JSON, the same entries as the page (all of them)."""
-    response = HttpResponse(register_json_body(), content_type="application/json")
+    compressed = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(
+        register_json_body(compressed=compressed), content_type="application/json"
+    )
+    if compressed:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
     patch_cache_control(response, public=True, max_age=REGISTER_CACHE_SECONDS)
     return response

@@ -292,6 +292,14 @@ def main(argv: list[str] | None = None) -> int:
         "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
     )
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "results.json")
+    parser.add_argument(
+        "--var-dir", type=Path, default=ROOT / "var" / "bench", help="targets, static files"
+    )
+    parser.add_argument(
+        "--database-prefix",
+        default="ms_bench",
+        help="databases are named <prefix>_<scale>; must start with ms_bench",
+    )
     args = parser.parse_args(argv)
 
     scales = [s for s in args.scales.split(",") if s]
@@ -306,7 +314,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown servers {unknown}")
     only = {p for p in args.pages.split(",") if p} or None
 
-    var = ROOT / "var" / "bench"
+    if not args.database_prefix.startswith("ms_bench"):
+        parser.error("--database-prefix must start with ms_bench")
+    var: Path = args.var_dir
     var.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
@@ -327,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[dict[str, Any]] = []
     generation: dict[str, Any] = {}
     for scale in scales:
-        db = "ms_bench_smoke" if args.smoke else f"ms_bench_{scale}"
+        db = f"{args.database_prefix}_{scale}"
         scale_env = {**env, "DATABASE_URL": database_url(args.database_url, db)}
         targets_file = var / f"targets-{scale}.json"
         reuse = args.keep_data and database_exists(args.database_url, db)
