@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -362,6 +362,7 @@ def register(request: HttpRequest) -> HttpResponse:
     current."""
     form = RegisterSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    page: Page[Any]
     if query:
         shown = [e for e in register_entries() if _matches(e, query)]
         page = Paginator(shown, REGISTER_PAGE_SIZE).get_page(request.GET.get("side"))

@@ -64,9 +64,9 @@ def copy_rows(model: type[models.Model], rows: Iterable[Mapping[str, Any]]) -> i
         if not pending or columns is None:
             return
         buffer.seek(0)
-        names = ", ".join(connection.ops.quote_name(fields[c].column) for c in columns)
+        names = ", ".join(connection.ops.quote_name(str(fields[c].column)) for c in columns)
         with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)  # type: ignore[union-attr]
+            cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
         buffer = io.StringIO()
         pending = 0
 
@@ -109,8 +109,6 @@ def sequences_reset(*models_: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         for model in models_:
             table = model._meta.db_table
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)",  # noqa: S608
-                [table],
-            )
+            # The table name comes from the model, not from input.
+            query = f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"  # noqa: E501, S608
+            cursor.execute(query, [table])

@@ -171,7 +171,7 @@ def check_database(*, allow_any_name: bool) -> None:
     if connection.vendor != "postgresql":
         raise BenchDataError("bench_data writes to PostgreSQL only (set DATABASE_URL).")
     name = str(connection.settings_dict["NAME"])
-    if not allow_any_name and not name.startswith(("bench", "ms_bench", "test_ms_bench")):
+    if not allow_any_name and not name.startswith(("bench", "ms_bench")):
         raise BenchDataError(
             f"Refusing to fill database {name!r}: its name must start with 'bench' or "
             "'ms_bench' (or pass --yes-i-know)."
@@ -324,7 +324,10 @@ class Generator:
             "unit_leaders",
             copy_rows(
                 leader_through,
-                ({"id": lid + i, "unit_id": unit, "user_id": u} for i, (unit, u) in enumerate(rows)),
+                (
+                    {"id": lid + i, "unit_id": unit, "user_id": u}
+                    for i, (unit, u) in enumerate(rows)
+                ),
             ),
         )
         return Generated(
@@ -332,7 +335,9 @@ class Generator:
             seed=self.seed,
             municipalities=municipalities,
             unit_leaders=leaders,
-            unit_members={k: [u for u in v if active[u]["is_active"]] for k, v in unit_members.items()},
+            unit_members={
+                k: [u for u in v if active[u]["is_active"]] for k, v in unit_members.items()
+            },
             unit_municipality=unit_municipality,
             accounts=[],
         )
@@ -470,9 +475,7 @@ class Generator:
                 else AccountStatus.CLOSED
             )
             closed_at = self.past(after=since) if status == AccountStatus.CLOSED else None
-            unit_name = (
-                muni.name if unit == muni.top_unit else f"{muni.name} {UNIT_KINDS[n % 12]}"
-            )
+            unit_name = muni.name if unit == muni.top_unit else f"{muni.name} {UNIT_KINDS[n % 12]}"
             handle = f"{muni.name.split()[-1].lower()}{n:05d}"
             last_check = self.now - timedelta(hours=rng.uniform(1, 96))
             due = last_check + timedelta(days=rng.choice([1, 1, 1, 2, 5]))
@@ -514,7 +517,9 @@ class Generator:
             if rng.random() < 0.5 and len(people) > 2:
                 open_rows.append((people[2], ResponsibilityRole.BACKUP))
             # Who answered before: ended rows kept as history.
-            ended_rows = [(u, ResponsibilityRole.RESPONDER) for u in people[3 : 3 + rng.randint(0, 3)]]
+            ended_rows = [
+                (u, ResponsibilityRole.RESPONDER) for u in people[3 : 3 + rng.randint(0, 3)]
+            ]
             for user, role in ended_rows:
                 start = self.past(after=since)
                 end = self.past(after=start)
@@ -550,7 +555,13 @@ class Generator:
                     }
                 )
                 resp_id += 1
-                event(muni.chief_executive, "accounts.responsibility_assigned", account, since, role=role)
+                event(
+                    muni.chief_executive,
+                    "accounts.responsibility_assigned",
+                    account,
+                    since,
+                    role=role,
+                )
             answerers = [u for u, role in open_rows if role != ResponsibilityRole.OWNER]
             account["last_check_in_by_id"] = answerers[0] if answerers else owner
             for _ in range(s.check_ins_per_account):
@@ -563,7 +574,12 @@ class Generator:
             if status == AccountStatus.CLOSED:
                 event(muni.chief_executive, "accounts.account_closed", account, closed_at or since)
             elif status == AccountStatus.SUSPENDED:
-                event(muni.chief_executive, "accounts.account_suspended", account, self.past(after=since))
+                event(
+                    muni.chief_executive,
+                    "accounts.account_suspended",
+                    account,
+                    self.past(after=since),
+                )
             accounts.append(account)
             account_id += 1
         self.count("accounts", copy_rows(Account, accounts))
@@ -573,9 +589,7 @@ class Generator:
         for i, row in enumerate(events):
             row["id"] = event_id + i
         self.count("events", copy_rows(Event, events))
-        gen.accounts = [
-            {k: a[k] for k in ("id", "unit_id", "status", "name")} for a in accounts
-        ]
+        gen.accounts = [{k: a[k] for k in ("id", "unit_id", "status", "name")} for a in accounts]
 
     # --- notifications ------------------------------------------------------------------------
 
@@ -596,7 +610,9 @@ class Generator:
                             "body": "Kontoen er ikke fulgt opp innen fristen.",
                             "url": "/kontoer/",
                             "created_at": created,
-                            "read_at": created + timedelta(hours=rng.uniform(0.1, 48)) if read else None,
+                            "read_at": created + timedelta(hours=rng.uniform(0.1, 48))
+                            if read
+                            else None,
                             "email_status": EmailStatus.SENT,
                             "email_attempts": 1,
                             "email_claimed_at": created,
@@ -649,12 +665,15 @@ class Generator:
             moments = sorted(self.past(after=created) for _ in range(3))
             path = paths[status]
             submitted_at = moments[0] if path else None
-            decided_at = moments[1] if status in (RequestStatus.APPROVED, RequestStatus.REJECTED) else None
+            decided_at = (
+                moments[1] if status in (RequestStatus.APPROVED, RequestStatus.REJECTED) else None
+            )
             if status == RequestStatus.SUBMITTED:
                 # The queue: submitted in the last weeks.
                 submitted_at = self.past(within=timedelta(days=40))
                 created = submitted_at - timedelta(hours=2)
             platform = rng.choices([p for p, _ in PLATFORMS], [w for _, w in PLATFORMS])[0]
+            leaders = gen.unit_leaders.get(unit)
             rows.append(
                 {
                     "id": request_id,
@@ -670,7 +689,7 @@ class Generator:
                     "answers": {},
                     "goals": "Informere innbyggerne om tjenestene.",
                     "not_used_for": "Saksbehandling.",
-                    "responsible_leader_id": (gen.unit_leaders.get(unit) or [None])[0],
+                    "responsible_leader_id": leaders[0] if leaders else None,
                     "follow_up_interval_days": 1,
                     "hours_per_week": 2,
                     "mandate": "Svarer på vegne av enheten.",

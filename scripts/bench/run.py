@@ -119,7 +119,9 @@ def database_recreate(base: str, name: str) -> None:
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
-            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            cur.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
             cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     finally:
         conn.close()
@@ -132,7 +134,9 @@ def database_drop(base: str, name: str) -> None:
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
-            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            cur.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
     finally:
         conn.close()
 
@@ -238,7 +242,9 @@ def table(runs: list[dict[str, Any]]) -> str:
 
 
 def growth_table(runs: list[dict[str, Any]], server: str) -> str:
-    by_scale = {r["scale"]: {p["name"]: p for p in r["pages"]} for r in runs if r["server"] == server}
+    by_scale = {
+        r["scale"]: {p["name"]: p for p in r["pages"]} for r in runs if r["server"] == server
+    }
     if len(by_scale) < 2:
         return ""
     scales = list(by_scale)
@@ -260,9 +266,13 @@ def growth_table(runs: list[dict[str, Any]], server: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--scales", default="small,national")
-    parser.add_argument("--servers", default=DEFAULT_SERVER, help="comma-separated: " + ", ".join(SERVERS))
+    parser.add_argument(
+        "--servers", default=DEFAULT_SERVER, help="comma-separated: " + ", ".join(SERVERS)
+    )
     parser.add_argument(
         "--compare-servers", action="store_true", help="every server, at the first scale"
     )
@@ -331,8 +341,13 @@ def main(argv: list[str] | None = None) -> int:
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     log("collectstatic (production static storage needs its manifest)")
-    manage({**env, "DATABASE_URL": database_url(args.database_url, "ms_bench_static")},
-           "collectstatic", "--no-input", "-v", "0")
+    manage(
+        {**env, "DATABASE_URL": database_url(args.database_url, "ms_bench_static")},
+        "collectstatic",
+        "--no-input",
+        "-v",
+        "0",
+    )
 
     runs: list[dict[str, Any]] = []
     generation: dict[str, Any] = {}
@@ -343,7 +358,15 @@ def main(argv: list[str] | None = None) -> int:
         reuse = args.keep_data and database_exists(args.database_url, db)
         if reuse:
             log(f"[{scale}] reusing database {db}")
-            manage(scale_env, "bench_data", "--targets-only", "--scale", scale, "--targets", str(targets_file))
+            manage(
+                scale_env,
+                "bench_data",
+                "--targets-only",
+                "--scale",
+                scale,
+                "--targets",
+                str(targets_file),
+            )
         else:
             log(f"[{scale}] creating database {db}, migrating")
             database_recreate(args.database_url, db)
