@@ -215,7 +215,7 @@ class Generator:
         units: list[dict[str, Any]] = []
         unit_municipality: dict[int, int] = {}
         for m in range(s.municipalities):
-            name = "Moskenes kommune" if m == 0 else f"Kommune {m:03d}"
+            name = f"Kommune {m:03d}"
             muni = Municipality(number=m, name=name, top_unit=unit_id)
             units.append(
                 {"id": unit_id, "name": name, "slug": f"k{m:03d}", "parent_id": None},
