@@ -36,6 +36,49 @@ class PageResult:
         return asdict(self)
 
 
+@dataclass
+class RawResult:
+    """One burst of requests, kept raw so bursts can be merged."""
+
+    latencies: list[float]
+    statuses: Counter[str]
+    queries: list[int]
+    errors: int
+    seconds: float
+    bytes: int
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+def summarize(name: str, path: str, bursts: list[RawResult]) -> PageResult:
+    """One page's figures from one or more bursts (latency percentiles over all of them)."""
+    latencies = [x for b in bursts for x in b.latencies]
+    queries = [q for b in bursts for q in b.queries]
+    statuses: Counter[str] = Counter()
+    for b in bursts:
+        statuses.update(b.statuses)
+    seconds = sum(b.seconds for b in bursts)
+    done = len(latencies)
+    return PageResult(
+        name=name,
+        path=path,
+        requests=done,
+        errors=sum(b.errors for b in bursts),
+        statuses=dict(statuses),
+        seconds=round(seconds, 3),
+        rps=round(done / seconds, 1) if seconds else 0.0,
+        median_ms=round(statistics.median(latencies) * 1000, 2) if latencies else 0.0,
+        p95_ms=round(percentile(latencies, 95) * 1000, 2),
+        p99_ms=round(percentile(latencies, 99) * 1000, 2),
+        queries=Counter(queries).most_common(1)[0][0] if queries else None,
+        queries_min=min(queries) if queries else None,
+        queries_max=max(queries) if queries else None,
+        bytes=max((b.bytes for b in bursts), default=0),
+    )
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0..100) by linear interpolation; 0 for no values."""
     if not values:
@@ -56,7 +99,6 @@ def check_loopback(base_url: str) -> None:
 async def _load(
     *,
     base_url: str,
-    name: str,
     path: str,
     cookies: dict[str, str],
     requests: int,
@@ -64,7 +106,7 @@ async def _load(
     concurrency: int,
     warmup: int,
     expect_status: int,
-) -> PageResult:
+) -> RawResult:
     check_loopback(base_url)
     headers = {"Accept-Language": "nb"}
     if cookies:
@@ -106,21 +148,12 @@ async def _load(
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         seconds = time.perf_counter() - started
-    done = len(latencies)
-    return PageResult(
-        name=name,
-        path=path,
-        requests=done,
+    return RawResult(
+        latencies=latencies,
+        statuses=statuses,
+        queries=queries,
         errors=errors,
-        statuses=dict(statuses),
-        seconds=round(seconds, 3),
-        rps=round(done / seconds, 1) if seconds else 0.0,
-        median_ms=round(statistics.median(latencies) * 1000, 2) if latencies else 0.0,
-        p95_ms=round(percentile(latencies, 95) * 1000, 2),
-        p99_ms=round(percentile(latencies, 99) * 1000, 2),
-        queries=Counter(queries).most_common(1)[0][0] if queries else None,
-        queries_min=min(queries) if queries else None,
-        queries_max=max(queries) if queries else None,
+        seconds=seconds,
         bytes=size,
     )
 
@@ -128,7 +161,6 @@ async def _load(
 def load_page(
     *,
     base_url: str,
-    name: str,
     path: str,
     cookies: dict[str, str] | None = None,
     requests: int = 500,
@@ -136,12 +168,11 @@ def load_page(
     concurrency: int = 8,
     warmup: int = 10,
     expect_status: int = 200,
-) -> PageResult:
+) -> RawResult:
     """Send at most ``requests`` GETs to ``path`` within ``duration`` seconds."""
     return asyncio.run(
         _load(
             base_url=base_url,
-            name=name,
             path=path,
             cookies=cookies or {},
             requests=requests,

@@ -18,6 +18,7 @@ import os
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -33,7 +34,7 @@ import httpx
 import psycopg2
 from psycopg2 import sql
 
-from scripts.bench.load import PageResult, load_page
+from scripts.bench.load import RawResult, load_page, summarize
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -187,39 +188,54 @@ def measure(
     duration: float,
     concurrency: int,
     warmup: int,
+    rounds: int,
     only: set[str] | None = None,
-) -> list[PageResult]:
+) -> list[dict[str, Any]]:
+    """Each page in ``rounds`` rounds, each round a burst of the reference right before a
+    burst of the page: the ratio is the median of the rounds' page/reference throughput,
+    so load from other processes on a shared machine shifts both sides alike."""
     cookie = targets["session_cookie"]
-    results = []
-    for page in targets["pages"]:
-        if only and page["name"] not in only and page["name"] != "reference":
-            continue
-        result = load_page(
+    pages = {page["name"]: page for page in targets["pages"]}
+    reference = pages.pop("reference")
+    per_burst = max(1, requests // rounds)
+
+    def burst(page: dict[str, Any]) -> RawResult:
+        return load_page(
             base_url=base_url,
-            name=page["name"],
             path=page["path"],
             cookies={cookie: page["session"]} if page["session"] else None,
-            requests=requests,
-            duration=duration,
+            requests=per_burst,
+            duration=duration / rounds,
             concurrency=concurrency,
             warmup=warmup,
         )
+
+    reference_bursts: list[RawResult] = []
+    rows: list[dict[str, Any]] = []
+    for name, page in pages.items():
+        if only and name not in only:
+            continue
+        bursts, ratios = [], []
+        for _ in range(rounds):
+            before = burst(reference)
+            after = burst(page)
+            reference_bursts.append(before)
+            bursts.append(after)
+            ratios.append(after.rps / before.rps if before.rps else 0.0)
+        result = summarize(name, page["path"], bursts)
+        row = result.as_dict()
+        row["ratio"] = round(statistics.median(ratios), 3)
+        row["ratios"] = [round(r, 3) for r in ratios]
         log(
-            f"    {result.name:<16} {result.rps:8.1f} req/s  p50 {result.median_ms:7.1f} ms  "
-            f"p95 {result.p95_ms:7.1f} ms  queries {result.queries}  errors {result.errors}"
+            f"    {name:<16} {result.rps:8.1f} req/s  p50 {result.median_ms:7.1f} ms  "
+            f"p95 {result.p95_ms:7.1f} ms  queries {result.queries}  ratio {row['ratio']:.2f}  "
+            f"errors {result.errors}"
         )
-        results.append(result)
-    return results
-
-
-def with_ratios(results: list[PageResult]) -> list[dict[str, Any]]:
-    reference = next((r for r in results if r.name == "reference"), None)
-    rows = []
-    for r in results:
-        row = r.as_dict()
-        row["ratio"] = round(r.rps / reference.rps, 3) if reference and reference.rps else None
         rows.append(row)
-    return rows
+    ref = summarize("reference", reference["path"], reference_bursts).as_dict()
+    ref["ratio"] = 1.0
+    ref["ratios"] = []
+    return [ref, *rows]
 
 
 def table(runs: list[dict[str, Any]]) -> str:
@@ -280,7 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=1500)
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="reference/page pairs per page (see measure)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--keep-data",
@@ -319,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         scales, servers = ["tiny"], [servers[0]]
         args.requests, args.duration, args.concurrency, args.warmup = 4, 10.0, 2, 1
+        args.rounds = 1
     unknown = [s for s in servers if s not in SERVERS]
     if unknown:
         parser.error(f"unknown servers {unknown}")
@@ -389,13 +409,14 @@ def main(argv: list[str] | None = None) -> int:
                 server = SERVERS[name]
                 log(f"[{scale}] {server.description}")
                 with serving(server, scale_env, free_port()) as base_url:
-                    results = measure(
+                    rows = measure(
                         base_url=base_url,
                         targets=targets,
                         requests=args.requests,
                         duration=args.duration,
                         concurrency=args.concurrency,
                         warmup=args.warmup,
+                        rounds=args.rounds,
                         only=only,
                     )
                 runs.append(
@@ -403,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
                         "scale": scale,
                         "server": name,
                         "server_description": server.description,
-                        "pages": with_ratios(results),
+                        "pages": rows,
                     }
                 )
         finally:
@@ -417,6 +438,7 @@ def main(argv: list[str] | None = None) -> int:
             "duration": args.duration,
             "concurrency": args.concurrency,
             "warmup": args.warmup,
+            "rounds": args.rounds,
             "cpus": os.cpu_count(),
         },
         "generation": generation,
