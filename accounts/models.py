@@ -92,6 +92,11 @@ class Account(models.Model):
         blank=True,
         help_text=_("Leave empty to use the guideline's default."),
     )
+    # The Facebook Page this account is, so that the page's webhook events become posts of
+    # the account (accounts.posts.ingest); empty for other platforms.
+    facebook_page_id = models.CharField(
+        _("Facebook Page id"), max_length=64, null=True, blank=True, unique=True
+    )
     official_since = models.DateTimeField(_("official since"), default=timezone.now)
     origin_note = models.TextField(
         _("origin"),
@@ -294,3 +299,6 @@ class FollowUpReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.get_stage_display()}"
+
+
+from accounts.posts.models import IngestToken, Post, PostReminder  # noqa: E402,F401

@@ -7,3 +7,7 @@ from .services import follow_up_reminders_send_due
 def follow_up_reminders_send() -> int:
     """Beat: remind the responders (then the owner) of accounts not followed up in time."""
     return follow_up_reminders_send_due()
+
+
+# Celery's autodiscovery imports only <app>.tasks; the posts' tasks live in a subpackage.
+from accounts.posts.tasks import post_reminders_send  # noqa: E402,F401

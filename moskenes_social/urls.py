@@ -35,6 +35,7 @@ urlpatterns = [
     path("logg/", include("moskenes_social.audit.urls")),
     path("innlogging/", include("moskenes_social.people.urls")),
     path("", include("accounts.urls")),
+    path("innlegg/", include("accounts.posts.urls")),
     path("veileder/", include("policy.urls")),
     path("soknader/", include("approvals.urls")),
     path("admin/", admin.site.urls),

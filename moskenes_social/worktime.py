@@ -1,8 +1,9 @@
 """Working time in Norway: weekdays that are not public holidays, within a working day.
 
 Deadlines ("snarest") and follow-up intervals count working time only. The working day's
-hours are policy parameters (the guideline version in force); this module only calculates.
-All functions take and return timezone-aware datetimes; the calendar is Europe/Oslo.
+hours, and the half days that close early (Christmas Eve, New Year's Eve), are policy
+parameters (the guideline version in force); this module only calculates. All functions
+take and return timezone-aware datetimes; the calendar is Europe/Oslo.
 """
 
 import functools
@@ -15,18 +16,53 @@ from holidays.countries.norway import Norway
 OSLO = ZoneInfo("Europe/Oslo")
 
 
+@dataclass(frozen=True, order=True)
+class HalfDay:
+    """A calendar day, every year, on which the working day closes early: 24 December at
+    12:00, say. Only working days are affected; a half day on a weekend stays a weekend."""
+
+    month: int
+    day: int
+    closes: time
+
+    def __post_init__(self) -> None:
+        # 2024 is a leap year, so 29 February is a valid half day too.
+        date(2024, self.month, self.day)
+
+    @property
+    def key(self) -> str:
+        """The month-day form used in the guideline's parameters: "12-24"."""
+        return f"{self.month:02d}-{self.day:02d}"
+
+
 @dataclass(frozen=True)
 class WorkingDay:
     start: time
     end: time
+    # Days that close early, in calendar order (at most one per month-day).
+    half_days: tuple[HalfDay, ...] = ()
 
     def __post_init__(self) -> None:
         if self.end <= self.start:
             raise ValueError("the working day must end after it starts")
+        keys = [(half.month, half.day) for half in self.half_days]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a half day is given twice")
+        for half in self.half_days:
+            if not self.start < half.closes < self.end:
+                raise ValueError("a half day must close after the day starts and before it ends")
+        object.__setattr__(self, "half_days", tuple(sorted(self.half_days)))
 
     @property
     def length(self) -> timedelta:
         return datetime.combine(date.min, self.end) - datetime.combine(date.min, self.start)
+
+    def end_on(self, day: date) -> time:
+        """When working time ends on ``day``: early on a half day, else the usual end."""
+        for half in self.half_days:
+            if half.month == day.month and half.day == day.day:
+                return half.closes
+        return self.end
 
 
 @functools.cache
@@ -59,7 +95,7 @@ def next_working_moment(moment: datetime, *, working_day: WorkingDay) -> datetim
     if is_working_day(day):
         if local.time() < working_day.start:
             return _at(day, working_day.start)
-        if local.time() < working_day.end:
+        if local.time() < working_day.end_on(day):
             return local
     return _at(next_working_day(day), working_day.start)
 
@@ -77,7 +113,7 @@ def add_working_hours(start: datetime, hours: float, *, working_day: WorkingDay)
     remaining = timedelta(hours=hours)
     current = next_working_moment(start, working_day=working_day)
     while True:
-        end_of_day = _at(current.date(), working_day.end)
+        end_of_day = _at(current.date(), working_day.end_on(current.date()))
         available = end_of_day - current
         if remaining <= available:
             return current + remaining
@@ -103,7 +139,7 @@ def working_hours_between(start: datetime, end: datetime, *, working_day: Workin
     total = timedelta()
     current = next_working_moment(start, working_day=working_day)
     while current < end:
-        end_of_day = _at(current.date(), working_day.end)
+        end_of_day = _at(current.date(), working_day.end_on(current.date()))
         total += min(end_of_day, end) - current
         current = _at(next_working_day(current.date()), working_day.start)
     return total.total_seconds() / 3600

@@ -82,6 +82,17 @@ def describe_version_parameters(parameters: Any) -> list[tuple[str, str]]:
             )
         )
     lines.append((_("Who leads in a crisis"), _role_labels(parameters.get("crisis_leader_roles"))))
+    half_days = parameters.get("half_days")
+    if isinstance(half_days, dict) and half_days:
+        lines.append(
+            (
+                _("Half days"),
+                ", ".join(
+                    _("%(day)s until %(time)s") % {"day": day, "time": closes}
+                    for day, closes in sorted(half_days.items())
+                ),
+            )
+        )
     return lines
 
 

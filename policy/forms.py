@@ -203,6 +203,15 @@ class VersionParametersForm(forms.Form):
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
     )
+    half_days = forms.CharField(
+        label=_("Half days"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Days that close early every year, one per line as month-day and closing time, "
+            "for example «12-24 12:00». Leave empty if none."
+        ),
+    )
 
     def __init__(self, *args: Any, version: GuidelineVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -225,8 +234,27 @@ class VersionParametersForm(forms.Form):
                 "working_day_start": params.get("working_day_start"),
                 "working_day_end": params.get("working_day_end"),
                 "crisis_leader_roles": params.get("crisis_leader_roles", []),
+                "half_days": "\n".join(
+                    f"{day} {closes}" for day, closes in params.get("half_days", {}).items()
+                ),
             }
         )
+
+    def clean_half_days(self) -> dict[str, str]:
+        """Lines of "MM-DD HH:MM" as the parameter's mapping; the parser checks the values."""
+        result: dict[str, str] = {}
+        for line in str(self.cleaned_data.get("half_days") or "").splitlines():
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 2:
+                raise ValidationError(
+                    _("Write each half day as month-day and closing time, e.g. «12-24 12:00».")
+                )
+            if parts[0] in result:
+                raise ValidationError(_("%(day)s is given twice.") % {"day": parts[0]})
+            result[parts[0]] = parts[1]
+        return result
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -246,6 +274,8 @@ class VersionParametersForm(forms.Form):
             ],
             "crisis_leader_roles": data["crisis_leader_roles"],
         }
+        if data.get("half_days"):
+            parameters["half_days"] = data["half_days"]
         try:
             parse_version_parameters(parameters)
         except ParameterError as error:

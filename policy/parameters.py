@@ -3,7 +3,7 @@
 A version stores two kinds of parameters as JSON:
 
 - version parameters (``GuidelineVersion.parameters``): the answering deadline, the
-  working day, the reminder stages and who leads in a crisis;
+  working day and its half days (optional), the reminder stages and who leads in a crisis;
 - rule parameters (``Rule.parameters``), whose shape depends on the rule's category:
   a registration requirement asks a question, a topic not to comment says what to do,
   an answering duty names the post categories that are always answered.
@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from moskenes_social.people.roles import Role
-from moskenes_social.worktime import WorkingDay
+from moskenes_social.worktime import HalfDay, WorkingDay
 
 from .errors import ParameterError
 from .models import RuleCategory
@@ -66,6 +66,7 @@ DEADLINE_PARAMETER = "answer_deadline_working_hours"
 
 _KEY_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 _CLOCK_RE = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
+_MONTH_DAY_RE = re.compile(r"^(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$")
 # A working week has at most 5 x 24 hours; anything beyond is a typing error.
 _MAX_HOURS = 120.0
 
@@ -109,6 +110,8 @@ class VersionParameters:
     working_day: WorkingDay
     reminder_stages: tuple[ReminderStage, ...]
     crisis_leader_roles: frozenset[Role]
+    # Days that close early (also in ``working_day``); none unless the version names them.
+    half_days: tuple[HalfDay, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ class PolicyParameters:
     topics: dict[str, TopicRule]
     always_answer: frozenset[str]
     registration_questions: tuple[RegistrationQuestion, ...]
+    # Days that close early, such as Christmas Eve; ``working_day`` already honours them.
+    half_days: tuple[HalfDay, ...] = ()
 
 
 class RuleLike(Protocol):
@@ -228,12 +233,17 @@ VERSION_PARAMETER_KEYS = (
     "reminder_stages",
     "crisis_leader_roles",
 )
+# Keys a version may leave out. ``half_days`` maps a month-day to an early closing time:
+# {"12-24": "12:00", "12-31": "12:00"}; left out, no day closes early.
+OPTIONAL_VERSION_PARAMETER_KEYS = ("half_days",)
 
 
 def parse_version_parameters(raw: object) -> VersionParameters:
     """Parse a version's ``parameters`` JSON; raise ``ParameterError`` on any flaw."""
     data = _mapping(raw, _("The parameters"))
-    _only_keys(data, VERSION_PARAMETER_KEYS, _("The parameters"))
+    _only_keys(
+        data, (*VERSION_PARAMETER_KEYS, *OPTIONAL_VERSION_PARAMETER_KEYS), _("The parameters")
+    )
     for key in VERSION_PARAMETER_KEYS:
         if key not in data:
             raise ParameterError(_("The parameter %(key)s is missing.") % {"key": key})
@@ -249,12 +259,41 @@ def parse_version_parameters(raw: object) -> VersionParameters:
         raise ParameterError(_("The working day must end after it starts."))
     stages = _reminder_stages(data["reminder_stages"])
     roles = _roles(data["crisis_leader_roles"], _("Who leads in a crisis"))
+    half_days = _half_days(data.get("half_days", {}), start=start, end=end)
     return VersionParameters(
         answer_deadline_working_hours=deadline,
-        working_day=WorkingDay(start=start, end=end),
+        working_day=WorkingDay(start=start, end=end, half_days=half_days),
         reminder_stages=stages,
         crisis_leader_roles=roles,
+        half_days=half_days,
     )
+
+
+def _half_days(value: object, *, start: time, end: time) -> tuple[HalfDay, ...]:
+    """``{"12-24": "12:00"}``: days (month-day, every year) that close early."""
+    where = _("The half days")
+    data = _mapping(value, where)
+    half_days: list[HalfDay] = []
+    for key, closes in data.items():
+        day_where = _("The half day %(day)s") % {"day": key}
+        if not isinstance(key, str) or not _MONTH_DAY_RE.match(key):
+            raise ParameterError(
+                _("%(where)s must name the day as MM-DD, for example 12-24.") % {"where": day_where}
+            )
+        month, day = (int(part) for part in key.split("-"))
+        clock = _clock(closes, day_where)
+        if not start < clock < end:
+            raise ParameterError(
+                _("%(where)s must close after the working day starts and before it ends.")
+                % {"where": day_where}
+            )
+        try:
+            half_days.append(HalfDay(month=month, day=day, closes=clock))
+        except ValueError:
+            raise ParameterError(
+                _("%(where)s is not a day of the year.") % {"where": day_where}
+            ) from None
+    return tuple(sorted(half_days))
 
 
 def _reminder_stages(value: object) -> tuple[ReminderStage, ...]:
@@ -306,6 +345,16 @@ def version_parameters_to_json(parameters: VersionParameters) -> dict[str, Any]:
         "crisis_leader_roles": [
             role.value for role in Role if role in parameters.crisis_leader_roles
         ],
+        # Left out when there are none, so a version without half days keeps its old form.
+        **(
+            {
+                "half_days": {
+                    half.key: half.closes.strftime("%H:%M") for half in parameters.half_days
+                }
+            }
+            if parameters.half_days
+            else {}
+        ),
     }
 
 
@@ -433,4 +482,5 @@ def policy_parameters_build(
         topics=topics,
         always_answer=frozenset(always_answer),
         registration_questions=tuple(questions),
+        half_days=version.half_days,
     )

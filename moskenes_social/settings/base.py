@@ -12,7 +12,7 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_from_url, env_bool, env_int, env_list, env_str, mailers
+from .env import database_from_url, env_bool, env_int, env_list, env_positive_int, env_str, mailers
 
 # Lets admin classes and querysets be subscripted for the type checker at run time.
 django_stubs_ext.monkeypatch()
@@ -212,7 +212,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },
+    # Posts not answered by their deadline: remind responders, then the owner.
+    "posts-reminders": {
+        "task": "accounts.posts.tasks.post_reminders_send",
+        "schedule": crontab(minute="*/2"),
+        "options": {"expires": 100},
+    },
 }
+
+# --- Posts coming in: the ingest API and the Facebook Page webhook -------------------------
+# The app secret signs each webhook delivery (X-Hub-Signature-256); empty = the webhook
+# refuses every delivery (403). The verify token is what you type into the app dashboard
+# when subscribing; empty = the subscription handshake is refused.
+# https://developers.facebook.com/docs/graph-api/webhooks/getting-started
+FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET", "")
+FACEBOOK_VERIFY_TOKEN = env_str("FACEBOOK_VERIFY_TOKEN", "")
+# Larger request bodies to the ingest API and the webhook are refused with 413.
+INGEST_MAX_BODY_BYTES = env_positive_int("INGEST_MAX_BODY_BYTES", 256 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from moskenes_social.settings.env import database_from_url, env_bool, env_int
+from moskenes_social.settings.env import database_from_url, env_bool, env_int, env_positive_int
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,6 +26,16 @@ def test_booleans_and_integers_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env_bool("SOME_FLAG", False) is True
     with pytest.raises(ImproperlyConfigured):
         env_int("SOME_NUMBER", 1)
+
+
+def test_positive_integers_refuse_zero_and_below(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env_positive_int("INGEST_MAX_BODY_BYTES", 5) == 5
+    monkeypatch.setenv("INGEST_MAX_BODY_BYTES", "1024")
+    assert env_positive_int("INGEST_MAX_BODY_BYTES", 5) == 1024
+    for bad in ("0", "-1", "stor"):
+        monkeypatch.setenv("INGEST_MAX_BODY_BYTES", bad)
+        with pytest.raises(ImproperlyConfigured):
+            env_positive_int("INGEST_MAX_BODY_BYTES", 5)
 
 
 def test_database_urls() -> None:

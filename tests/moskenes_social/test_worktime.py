@@ -4,6 +4,7 @@ import pytest
 
 from moskenes_social.worktime import (
     OSLO,
+    HalfDay,
     WorkingDay,
     add_working_days,
     add_working_hours,
@@ -91,3 +92,65 @@ def test_working_hours_between() -> None:
 def test_a_working_day_must_end_after_it_starts() -> None:
     with pytest.raises(ValueError):
         WorkingDay(start=time(15), end=time(8))
+
+
+# --- Half days (the guideline's working-calendar parameter ``half_days``) -------------------
+
+CHRISTMAS = WorkingDay(
+    start=time(8, 0),
+    end=time(15, 30),
+    half_days=(HalfDay(month=12, day=31, closes=time(12, 0)), HalfDay(12, 24, time(12, 0))),
+)
+
+
+def test_a_half_day_closes_early() -> None:
+    assert CHRISTMAS.end_on(date(2026, 12, 24)) == time(12, 0)
+    assert CHRISTMAS.end_on(date(2026, 12, 23)) == time(15, 30)
+    # Kept in calendar order whatever order they were given in.
+    assert [h.key for h in CHRISTMAS.half_days] == ["12-24", "12-31"]
+
+
+def test_deadline_over_christmas_eve_as_a_half_day() -> None:
+    # Thursday 24 December 2026 09:00 + 4 h: 3 h until 12:00, then 25th and 26th are
+    # holidays and 27th a Sunday: 1 h on Monday 28th.
+    assert add_working_hours(oslo(2026, 12, 24, 9, 0), 4, working_day=CHRISTMAS) == oslo(
+        2026, 12, 28, 9, 0
+    )
+    # Without the half day the same deadline falls on the 24th.
+    assert add_working_hours(oslo(2026, 12, 24, 9, 0), 4, working_day=DAY) == oslo(
+        2026, 12, 24, 13, 0
+    )
+    # A post at 13:00 on Christmas Eve counts from Monday morning.
+    assert next_working_moment(oslo(2026, 12, 24, 13, 0), working_day=CHRISTMAS) == oslo(
+        2026, 12, 28, 8, 0
+    )
+    assert working_hours_between(
+        oslo(2026, 12, 23, 15, 0), oslo(2026, 12, 28, 9, 0), working_day=CHRISTMAS
+    ) == pytest.approx(0.5 + 4 + 1)
+
+
+def test_a_half_day_on_a_weekend_changes_nothing() -> None:
+    # 31 December 2028 is a Sunday.
+    assert not is_working_day(date(2028, 12, 31))
+    assert next_working_moment(oslo(2028, 12, 31, 10, 0), working_day=CHRISTMAS) == oslo(
+        2029, 1, 2, 8, 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("half_days", "message"),
+    [
+        ((HalfDay(12, 24, time(7, 0)),), "close after"),
+        ((HalfDay(12, 24, time(16, 0)),), "close after"),
+        ((HalfDay(12, 24, time(12, 0)), HalfDay(12, 24, time(13, 0))), "twice"),
+    ],
+)
+def test_impossible_half_days_are_refused(half_days: tuple[HalfDay, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        WorkingDay(start=time(8, 0), end=time(15, 30), half_days=half_days)
+
+
+def test_a_half_day_must_be_a_day_of_the_year() -> None:
+    with pytest.raises(ValueError):
+        HalfDay(month=2, day=30, closes=time(12, 0))
+    assert HalfDay(month=2, day=29, closes=time(12, 0)).key == "02-29"

@@ -1,13 +1,14 @@
 """Strict parsing of version and rule parameters (policy/parameters.py)."""
 
 import copy
-from datetime import time
+from datetime import date, time
 from typing import Any
 
 import pytest
 import yaml
 
 from moskenes_social.people.roles import Role
+from moskenes_social.worktime import HalfDay
 from policy.errors import ParameterError
 from policy.parameters import (
     ReminderStage,
@@ -159,3 +160,50 @@ def test_two_rules_with_the_same_question_key_are_refused(data: dict[str, Any]) 
         policy_parameters_build(
             version_id=1, version_number=1, parameters=data["parameters"], rules=rules
         )
+
+
+def test_half_days_are_optional_and_parsed(data: dict[str, Any]) -> None:
+    assert parse_version_parameters(data["parameters"]).half_days == ()
+    parsed = parse_version_parameters(
+        {**data["parameters"], "half_days": {"12-31": "12:00", "12-24": "11:30"}}
+    )
+    assert parsed.half_days == (
+        HalfDay(month=12, day=24, closes=time(11, 30)),
+        HalfDay(month=12, day=31, closes=time(12, 0)),
+    )
+    assert parsed.working_day.half_days == parsed.half_days
+    assert parsed.working_day.end_on(date(2026, 12, 24)) == time(11, 30)
+    # The JSON form keeps them, and leaves the key out when there are none.
+    json_form = version_parameters_to_json(parsed)
+    assert json_form["half_days"] == {"12-24": "11:30", "12-31": "12:00"}
+    assert parse_version_parameters(json_form) == parsed
+    assert "half_days" not in version_parameters_to_json(
+        parse_version_parameters(data["parameters"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("half_days", "message"),
+    [
+        ([], "må være en"),
+        ({"24-12": "12:00"}, "MM-DD"),
+        ({"12-24": "noon"}, "TT:MM"),
+        ({"02-30": "12:00"}, "ikke en dag"),
+        ({"12-24": "07:00"}, "stenge etter"),
+        ({"12-24": "15:30"}, "stenge etter"),
+    ],
+)
+def test_bad_half_days_are_refused(data: dict[str, Any], half_days: object, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        parse_version_parameters({**data["parameters"], "half_days": half_days})
+
+
+def test_the_policy_in_force_carries_its_half_days(data: dict[str, Any]) -> None:
+    policy = policy_parameters_build(
+        version_id=1,
+        version_number=1,
+        parameters={**data["parameters"], "half_days": {"12-24": "12:00"}},
+        rules=[],
+    )
+    assert policy.half_days == (HalfDay(month=12, day=24, closes=time(12, 0)),)
+    assert policy.working_day.end_on(date(2027, 12, 24)) == time(12, 0)

@@ -268,3 +268,35 @@ def test_discard_from_the_editor(personas: dict[str, Persona]) -> None:
     response = client.post(reverse("policy:version_discard", args=[2]), follow=True)
     assert "Utkast til versjon 2 er forkastet." in response.text
     assert GuidelineVersion.objects.get(number=2).status == VersionStatus.DISCARDED
+
+
+def test_draft_parameters_take_half_days(personas: dict[str, Persona]) -> None:
+    client = _client(personas, "radmann")
+    client.post(reverse("policy:draft_create"))
+    params_url = reverse("policy:draft_parameters", args=[2])
+    data = {
+        "answer_deadline_working_hours": "8",
+        "working_day_start": "08:00",
+        "working_day_end": "15:30",
+        "stage_due_after": "0",
+        "stage_due_notify": "responders",
+        "stage_escalation_after": "7.5",
+        "stage_escalation_notify": "owner",
+        "crisis_leader_roles": ["ordfører", "kriseleder"],
+    }
+    bad = client.post(params_url, {**data, "half_days": "24. desember kl 12"})
+    assert 'id="form-errors"' in bad.text and "«12-24 12:00»" in bad.text
+    late = client.post(params_url, {**data, "half_days": "12-24 16:00"})
+    assert "Halvdagen 12-24 må stenge etter" in late.text
+    ok = client.post(params_url, {**data, "half_days": "12-24 12:00\r\n\r\n12-31 12:00"})
+    assert ok.status_code == 302
+    draft = version_draft()
+    assert draft is not None
+    assert draft.parameters["half_days"] == {"12-24": "12:00", "12-31": "12:00"}
+    assert "12-24 12:00\n12-31 12:00" in client.get(params_url).text
+    editor = client.get(reverse("policy:draft_edit", args=[2])).text
+    assert "12-24 til 12:00, 12-31 til 12:00" in editor
+    # Emptied again: the key is gone.
+    assert client.post(params_url, {**data, "half_days": ""}).status_code == 302
+    draft.refresh_from_db()
+    assert "half_days" not in draft.parameters

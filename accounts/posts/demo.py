@@ -1,0 +1,181 @@
+"""Demo posts on the demo accounts, in every state: new and not triaged, overdue, triaged
+and waiting, answered, closed without comment, removed as sensitive. Also a token and a
+Facebook Page connection on the municipality's own page."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import Account, Platform
+from moskenes_social.people.models import Unit, User
+
+from .models import IngestToken, Post, PostCategory, PostSource
+from .services import (
+    account_facebook_page_set,
+    ingest_token_create,
+    post_answer,
+    post_ingest,
+    post_register,
+    post_remove_sensitive,
+    post_triage,
+)
+
+# The municipality's page in the demo; a webhook delivery for this id becomes a post.
+DEMO_FACEBOOK_PAGE_ID = "100000000000001"
+
+
+@dataclass(frozen=True)
+class DemoPost:
+    platform_id: str
+    handle: str
+    platform: Platform
+    source: PostSource
+    author: str
+    text: str
+    hours_ago: float
+    # Who handles it, and how: "", "triage", "answer", "remove".
+    actor: str = ""
+    step: str = ""
+    category: str = ""
+    answer: str = ""
+
+
+DEMO_POSTS = [
+    DemoPost(
+        "demo-1",
+        "moskeneskultur",
+        Platform.INSTAGRAM,
+        PostSource.MANUAL,
+        "Sara Solberg",
+        "Når åpner svømmehallen igjen etter oppussingen?",
+        hours_ago=1,
+        actor="kommunikasjon",
+    ),
+    DemoPost(
+        "demo-2",
+        "moskeneskommune",
+        Platform.FACEBOOK,
+        PostSource.FACEBOOK,
+        "Per Pedersen",
+        "Veien til Hamnøy er ikke brøytet på tre dager. Dette er ikke godt nok!",
+        # Days ago: past its deadline, so it is overdue and the reminder job picks it up.
+        hours_ago=24 * 10,
+        actor="kommunikasjon",
+        step="triage",
+        category=PostCategory.COMPLAINT,
+    ),
+    DemoPost(
+        "demo-3",
+        "reineskole",
+        Platform.FACEBOOK,
+        PostSource.API,
+        "Hanne Hansen",
+        "Nettsiden sier at skolen starter 19. august, men i brevet står det 18. Hva stemmer?",
+        hours_ago=2,
+        actor="ansatt",
+        step="triage",
+        category=PostCategory.FACTUAL_ERROR,
+    ),
+    DemoPost(
+        "demo-4",
+        "moskeneskommune",
+        Platform.FACEBOOK,
+        PostSource.FACEBOOK,
+        "Kari Karlsen",
+        "Hvor kan jeg levere søknad om parkeringstillatelse?",
+        hours_ago=30,
+        actor="kommunikasjon",
+        step="answer",
+        category=PostCategory.QUESTION,
+        answer=(
+            "Hei Kari! Søknaden sendes via skjemaet på kommunens nettside under «Parkering». "
+            "Ta kontakt med servicetorget om du trenger hjelp."
+        ),
+    ),
+    DemoPost(
+        "demo-5",
+        "moskeneskommune",
+        Platform.FACEBOOK,
+        PostSource.FACEBOOK,
+        "Ukjent bruker",
+        "Jeg har hørt at skolen i Sørvågen skal legges ned neste år?",
+        hours_ago=20,
+        actor="kommunikasjon",
+        step="triage",
+        category=PostCategory.RUMOURS,
+    ),
+    DemoPost(
+        "demo-6",
+        "reineskole",
+        Platform.FACEBOOK,
+        PostSource.MANUAL,
+        "Navn fjernet",
+        "Opplysninger om en elevs helse (fjernet).",
+        hours_ago=5,
+        actor="ansatt",
+        step="remove",
+    ),
+    DemoPost(
+        "demo-7",
+        "moskeneskultur",
+        Platform.INSTAGRAM,
+        PostSource.MANUAL,
+        "Ola Olsen",
+        "Hvorfor kuttes det i kulturbudsjettet igjen?",
+        hours_ago=3,
+        actor="kommunikasjon",
+        step="triage",
+        category=PostCategory.REORGANISATION_ECONOMY_BUDGET,
+    ),
+]
+
+
+def seed_demo(*, users: dict[str, User], units: dict[str, Unit]) -> None:
+    """Create the demo posts through the services; skip those that exist."""
+    now = timezone.now()
+    for spec in DEMO_POSTS:
+        account = Account.objects.filter(platform=spec.platform, handle__iexact=spec.handle).first()
+        if account is None or Post.objects.filter(platform_id=spec.platform_id).exists():
+            continue
+        posted_at = now - timedelta(hours=spec.hours_ago)
+        actor = users[spec.actor]
+        if spec.source == PostSource.MANUAL:
+            post = post_register(
+                actor=actor,
+                account=account,
+                author=spec.author,
+                text=spec.text,
+                url=account.url,
+                posted_at=posted_at,
+                platform_id=spec.platform_id,
+            )
+        else:
+            post, _created = post_ingest(
+                account=account,
+                platform_id=spec.platform_id,
+                author=spec.author,
+                text=spec.text,
+                url=account.url,
+                posted_at=posted_at,
+                source=spec.source,
+            )
+        if spec.step in ("triage", "answer"):
+            post_triage(actor=actor, post=post, category=spec.category, expects_answer=True)
+        if spec.step == "answer":
+            post_answer(actor=actor, post=post, text=spec.answer, url=account.url)
+        elif spec.step == "remove":
+            post_remove_sensitive(actor=actor, post=post)
+
+    own = Account.objects.filter(
+        platform=Platform.FACEBOOK, handle__iexact="moskeneskommune"
+    ).first()
+    if own is not None:
+        owner = users["radmann"]
+        if not own.facebook_page_id:
+            account_facebook_page_set(actor=owner, account=own, page_id=DEMO_FACEBOOK_PAGE_ID)
+        if not IngestToken.objects.filter(account=own).exists():
+            ingest_token_create(
+                actor=owner, account=own, name=f"Publiseringsverktøy ({settings.MUNICIPALITY_NAME})"
+            )

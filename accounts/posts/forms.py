@@ -1,0 +1,135 @@
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account
+
+from .models import CloseReason, PostCategory, PostStatus
+from .selectors import UNTRIAGED
+
+_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class AccountChoiceField(forms.ModelChoiceField[Account]):
+    def label_from_instance(self, obj: Account) -> str:
+        return f"{obj.name} ({obj.get_platform_display()})"
+
+
+class InboxFilterForm(forms.Form):
+    konto = AccountChoiceField(
+        label=_("Account"),
+        queryset=Account.objects.none(),
+        required=False,
+        empty_label=_("All my accounts"),
+    )
+    kategori = forms.ChoiceField(
+        label=_("Category"),
+        choices=[
+            ("", _("All categories")),
+            (UNTRIAGED, _("Not triaged")),
+            *PostCategory.choices,
+        ],
+        required=False,
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=PostStatus.choices, required=False)
+
+    def __init__(self, *args: Any, accounts: QuerySet[Account], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["konto"].queryset = accounts  # type: ignore[attr-defined]
+
+
+class PostRegisterForm(forms.Form):
+    account = AccountChoiceField(label=_("Account"), queryset=Account.objects.none())
+    url = forms.URLField(
+        label=_("Link to the post"), max_length=500, required=False, assume_scheme="https"
+    )
+    author = forms.CharField(
+        label=_("Author"), max_length=200, help_text=_("The name as the platform shows it.")
+    )
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}))
+    posted_at = forms.DateTimeField(
+        label=_("Posted (or first seen)"),
+        widget=_DATETIME,
+        help_text=_("The answering deadline counts from this time."),
+    )
+    platform_id = forms.CharField(
+        label=_("Id on the platform"),
+        max_length=200,
+        required=False,
+        help_text=_("If known; a post with the same id cannot be registered twice."),
+    )
+
+    def __init__(self, *args: Any, accounts: QuerySet[Account], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = accounts  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self.initial.setdefault(
+                "posted_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+
+
+class TriageForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("What is the post about?"), choices=PostCategory.choices, widget=forms.RadioSelect
+    )
+    expects_answer = forms.TypedChoiceField(
+        label=_("Does the post expect an answer?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The guideline decides for some categories: complaints and factual errors are "
+            "always answered, rumours are not commented, sensitive posts are removed."
+        ),
+    )
+
+
+class AnswerForm(forms.Form):
+    text = forms.CharField(
+        label=_("The answer given"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Copy the answer as it was published on the platform."),
+    )
+    url = forms.URLField(
+        label=_("Link to the answer"), max_length=500, required=False, assume_scheme="https"
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why is the post not answered?"),
+        choices=CloseReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the post opened again?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What will use the token, for example «Publiseringsverktøyet»."),
+    )
+
+
+class FacebookPageForm(forms.Form):
+    page_id = forms.CharField(
+        label=_("Facebook Page id"),
+        max_length=64,
+        required=False,
+        help_text=_(
+            "The page's numeric id (in the page's About section, «Page ID»). Leave empty to "
+            "disconnect."
+        ),
+    )

@@ -1,0 +1,331 @@
+"""Posts from outside: the JSON ingest API (per account, token auth) and the Facebook Page
+webhook. The only two views without login and without CSRF: callers are machines that
+prove themselves by a token or a signature instead.
+
+Both are idempotent on the platform's id (``services.post_ingest``) and refuse bad input
+with a status and a Norwegian message: a missing token 401, a wrong token or signature
+403, an unknown account 404, malformed JSON 400, an oversize body 413. The webhook
+answers 200 to anything it does not understand (with a log line): Meta retries every
+other answer, and a payload that cannot become a post will not improve by repetition.
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import Account, AccountStatus
+from moskenes_social.worktime import OSLO
+
+from .models import PostSource
+from .selectors import account_for_facebook_page, ingest_token_find
+from .services import PostError, ingest_token_mark_used, post_ingest
+
+logger = logging.getLogger(__name__)
+
+API_FIELDS = {"id", "author", "text", "url", "posted_at"}
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _error(status: int, message: str, **extra: Any) -> JsonResponse:
+    return JsonResponse(
+        {"error": message, **extra}, status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _read_body(request: HttpRequest) -> bytes:
+    """The raw body, refusing (``BodyTooLarge``) more than ``INGEST_MAX_BODY_BYTES``: by
+    the declared length before reading, and by what arrives while reading."""
+    limit: int = settings.INGEST_MAX_BODY_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise BodyTooLarge
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        raise BodyTooLarge
+    return body
+
+
+def _too_large() -> JsonResponse:
+    return _error(
+        413,
+        _("The body is larger than %(max)d bytes.") % {"max": settings.INGEST_MAX_BODY_BYTES},
+    )
+
+
+# --- The ingest API -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiPost:
+    platform_id: str
+    author: str
+    text: str
+    url: str
+    posted_at: datetime
+
+
+def _bearer(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def _parse_api_post(data: object) -> ApiPost:
+    """Check the JSON object strictly; raise ``ValueError`` with a Norwegian message."""
+    if not isinstance(data, dict):
+        raise ValueError(_("The body must be a JSON object."))
+    unknown = sorted(set(data) - API_FIELDS)
+    if unknown:
+        raise ValueError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(unknown)})
+    platform_id = data.get("id")
+    if isinstance(platform_id, int) and not isinstance(platform_id, bool):
+        platform_id = str(platform_id)
+    if not isinstance(platform_id, str) or not platform_id.strip() or len(platform_id) > 200:
+        raise ValueError(_("«id» must be the post's id on the platform (text, at most 200)."))
+    text = data.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(_("«text» must be the post's text."))
+    author = data.get("author", "")
+    if not isinstance(author, str) or len(author) > 200:
+        raise ValueError(_("«author» must be a name of at most 200 characters."))
+    url = data.get("url", "")
+    if not isinstance(url, str) or len(url) > 500:
+        raise ValueError(_("«url» must be a link of at most 500 characters."))
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise ValueError(_("«url» is not a valid http(s) link.")) from None
+    raw_time = data.get("posted_at")
+    posted_at = parse_datetime(raw_time) if isinstance(raw_time, str) else None
+    if posted_at is None or posted_at.tzinfo is None:
+        raise ValueError(
+            _("«posted_at» must be a time in ISO 8601 with a time zone, e.g. %(example)s.")
+            % {"example": "2026-11-25T09:30:00+01:00"}
+        )
+    return ApiPost(
+        platform_id=platform_id.strip(),
+        author=author.strip(),
+        text=text,
+        url=url,
+        posted_at=posted_at,
+    )
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def ingest_api(request: HttpRequest, account_id: int) -> JsonResponse:
+    """``POST`` one post as JSON to an account, with ``Authorization: Bearer <token>``.
+
+    201 with the post's number and due time when stored, 200 when the id was stored before
+    (nothing changes).
+    """
+    account = Account.objects.filter(pk=account_id).first()
+    if account is None:
+        return _error(404, _("No such account."))
+    raw_token = _bearer(request)
+    if raw_token is None:
+        response = _error(401, _("Give the account's token as «Authorization: Bearer …»."))
+        response["WWW-Authenticate"] = 'Bearer realm="innlegg"'
+        return response
+    token = ingest_token_find(raw=raw_token)
+    if token is None or token.account_id != account.pk:
+        return _error(403, _("The token is not valid for this account."))
+    try:
+        body = _read_body(request)
+    except BodyTooLarge:
+        return _too_large()
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, _("The body is not valid JSON."))
+    try:
+        parsed = _parse_api_post(data)
+    except ValueError as exc:
+        return _error(400, str(exc))
+    if account.status != AccountStatus.ACTIVE:
+        return _error(409, _("The account is not active and takes no posts."))
+    try:
+        post, created = post_ingest(
+            account=account,
+            platform_id=parsed.platform_id,
+            author=parsed.author,
+            text=parsed.text,
+            url=parsed.url,
+            posted_at=parsed.posted_at,
+            source=PostSource.API,
+        )
+    except PostError as exc:
+        return _error(400, " ".join(exc.messages))
+    ingest_token_mark_used(token=token)
+    return JsonResponse(
+        {
+            "post": post.pk,
+            "created": created,
+            "status": post.status,
+            "due_at": post.due_at.astimezone(OSLO).isoformat(),
+        },
+        status=201 if created else 200,
+    )
+
+
+# --- The Facebook Page webhook --------------------------------------------------------------
+
+
+def _signature_valid(body: bytes, header: str) -> bool:
+    secret: str = settings.FACEBOOK_APP_SECRET
+    if not secret or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header.removeprefix("sha256="))
+
+
+def _created_time(value: object) -> datetime | None:
+    """Facebook sends ``created_time`` as Unix seconds (sometimes as ISO 8601 text)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str):
+        parsed = parse_datetime(value.replace("+0000", "+00:00"))
+        return parsed if parsed is not None and parsed.tzinfo is not None else None
+    return None
+
+
+def _text(value: object, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _comment_url(value: dict[str, Any]) -> str:
+    post = value.get("post")
+    permalink = post.get("permalink_url") if isinstance(post, dict) else None
+    if isinstance(permalink, str) and permalink.startswith("https://"):
+        return permalink[:500]
+    post_id = value.get("post_id")
+    if isinstance(post_id, str) and post_id.replace("_", "").isdigit():
+        return f"https://www.facebook.com/{post_id}"
+    return ""
+
+
+def _feed_change(page_id: str, change: object) -> tuple[Account, dict[str, Any]] | None:
+    """The account and post fields of a new comment on a known page; None (logged) for
+    anything else."""
+    if not isinstance(change, dict) or change.get("field") != "feed":
+        return None
+    value = change.get("value")
+    if not isinstance(value, dict) or value.get("item") != "comment" or value.get("verb") != "add":
+        return None
+    sender = value.get("from")
+    sender_id = sender.get("id") if isinstance(sender, dict) else None
+    if sender_id == page_id:
+        # The page's own comment: our answer, not a post to answer.
+        return None
+    comment_id = value.get("comment_id")
+    message = value.get("message")
+    created = _created_time(value.get("created_time"))
+    if not isinstance(comment_id, str) or not comment_id or not isinstance(message, str):
+        logger.info("facebook webhook: page %s sent a comment without id or text; ignored", page_id)
+        return None
+    if not message.strip():
+        # A sticker or photo without words: nothing to answer in the app.
+        logger.info("facebook webhook: comment %s has no text; ignored", comment_id)
+        return None
+    account = account_for_facebook_page(page_id=page_id)
+    if account is None:
+        logger.warning("facebook webhook: page %s is not an official account; ignored", page_id)
+        return None
+    if account.status != AccountStatus.ACTIVE:
+        logger.info("facebook webhook: page %s belongs to an inactive account; ignored", page_id)
+        return None
+    return account, {
+        "platform_id": comment_id[:200],
+        "author": _text(sender.get("name") if isinstance(sender, dict) else "", 200),
+        "text": message,
+        "url": _comment_url(value),
+        "posted_at": created,
+    }
+
+
+@csrf_exempt
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def facebook_webhook(request: HttpRequest) -> HttpResponse:
+    """GET: the subscription handshake. POST: signed event deliveries."""
+    if request.method == "GET":
+        verify: str = settings.FACEBOOK_VERIFY_TOKEN
+        given = request.GET.get("hub.verify_token", "")
+        if (
+            verify
+            and request.GET.get("hub.mode") == "subscribe"
+            and hmac.compare_digest(given.encode(), verify.encode())
+        ):
+            return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+        return _error(403, _("The verification token does not match."))
+    try:
+        body = _read_body(request)
+    except BodyTooLarge:
+        return _too_large()
+    if not _signature_valid(body, request.headers.get("X-Hub-Signature-256", "")):
+        return _error(403, _("The signature does not match."))
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, _("The body is not valid JSON."))
+    if not isinstance(payload, dict):
+        return _error(400, _("The body must be a JSON object."))
+    if payload.get("object") != "page" or not isinstance(payload.get("entry"), list):
+        logger.info(
+            "facebook webhook: object %r is not a page feed; ignored", payload.get("object")
+        )
+        return JsonResponse({"created": 0})
+    created = 0
+    now = datetime.now(tz=UTC)
+    # One delivery is stored whole or not at all.
+    with transaction.atomic():
+        for entry in payload["entry"]:
+            page_id = entry.get("id") if isinstance(entry, dict) else None
+            changes = entry.get("changes") if isinstance(entry, dict) else None
+            if not isinstance(page_id, str) or not isinstance(changes, list):
+                logger.info("facebook webhook: an entry without page id or changes; ignored")
+                continue
+            for change in changes:
+                found = _feed_change(page_id, change)
+                if found is None:
+                    continue
+                account, fields = found
+                try:
+                    _post, was_created = post_ingest(
+                        account=account,
+                        source=PostSource.FACEBOOK,
+                        **{**fields, "posted_at": fields["posted_at"] or now},
+                    )
+                except PostError as exc:
+                    logger.info("facebook webhook: comment refused: %s", " ".join(exc.messages))
+                    continue
+                created += int(was_created)
+    return JsonResponse({"created": created})

@@ -1,0 +1,122 @@
+"""Reads of posts and ingest tokens. List selectors cost a fixed number of queries."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Q, QuerySet
+
+from accounts.models import Account, AccountStatus, Responsibility
+from moskenes_social.audit.models import Event
+from moskenes_social.people.models import Unit, User
+from moskenes_social.people.roles import Role, has_role
+
+from . import permissions
+from .models import IngestToken, Post, PostReminder, PostStatus
+from .services import token_hash
+
+# The inbox's category filter: a category key, or this for posts not triaged yet.
+UNTRIAGED = "untriaged"
+
+
+def accounts_with_posts_for(*, user: User) -> QuerySet[Account]:
+    """The accounts whose posts ``user`` may see (not closed ones): every account for the
+    overview roles, else those the user is responsible for or whose unit the user leads."""
+    accounts = Account.objects.exclude(status=AccountStatus.CLOSED).select_related("unit")
+    if not permissions.sees_all_posts(user):
+        responsible = Responsibility.objects.filter(user=user, ended_at__isnull=True).values(
+            "account_id"
+        )
+        mine = Q(id__in=responsible)
+        if has_role(user, Role.LEADER):
+            mine |= Q(unit__in=Unit.objects.filter(leaders=user))
+        accounts = accounts.filter(mine)
+    return accounts.order_by("name", "id")
+
+
+def posts_inbox(
+    *,
+    user: User,
+    account: Account | None = None,
+    category: str = "",
+    status: str = PostStatus.OPEN,
+) -> QuerySet[Post]:
+    """Posts on the accounts ``user`` may see, filtered; open ones most urgent first,
+    handled ones most recent first. One query (with the account and its unit)."""
+    posts = Post.objects.filter(account__in=accounts_with_posts_for(user=user).values("id"))
+    if account is not None:
+        posts = posts.filter(account=account)
+    if category == UNTRIAGED:
+        posts = posts.filter(category="")
+    elif category:
+        posts = posts.filter(category=category)
+    if status:
+        posts = posts.filter(status=status)
+    ordering = ("due_at", "id") if status == PostStatus.OPEN else ("-received_at", "-id")
+    return posts.select_related("account__unit").order_by(*ordering)
+
+
+def posts_open_count(*, account: Account) -> int:
+    return Post.objects.filter(account=account, status=PostStatus.OPEN).count()
+
+
+def post_for_page(*, post_id: int) -> Post:
+    """One post with everything its page shows; raises ``Post.DoesNotExist``."""
+    return Post.objects.select_related(
+        "account__unit",
+        "registered_by",
+        "triaged_by",
+        "answered_by",
+        "closed_by",
+        "removed_by",
+        "reopened_by",
+    ).get(pk=post_id)
+
+
+def post_events(*, post: Post) -> QuerySet[Event]:
+    """The audit history of a post, oldest first."""
+    return (
+        Event.objects.filter(
+            target_type=ContentType.objects.get_for_model(Post), target_id=str(post.pk)
+        )
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def post_reminders(*, post: Post) -> QuerySet[PostReminder]:
+    return (
+        PostReminder.objects.filter(post=post).select_related("recipient").order_by("sent_at", "id")
+    )
+
+
+def ingest_tokens_of(*, account: Account) -> QuerySet[IngestToken]:
+    """Every token of an account, active ones first, newest first."""
+    return (
+        IngestToken.objects.filter(account=account)
+        .select_related("created_by", "revoked_by")
+        .order_by(F("revoked_at").asc(nulls_first=True), "-created_at", "-id")
+    )
+
+
+def ingest_token_find(*, raw: str) -> IngestToken | None:
+    """The active token whose hash matches ``raw``, with its account; None otherwise."""
+    if not raw:
+        return None
+    return (
+        IngestToken.objects.select_related("account")
+        .filter(token_hash=token_hash(raw), revoked_at__isnull=True)
+        .first()
+    )
+
+
+def account_for_facebook_page(*, page_id: str) -> Account | None:
+    return Account.objects.filter(facebook_page_id=page_id).first() if page_id else None
+
+
+def posts_counts_by_status(*, account: Account) -> dict[str, int]:
+    """How many posts of the account are in each status (one query)."""
+    rows = (
+        Post.objects.filter(account=account)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {status: n for status, n in rows}

@@ -1,0 +1,606 @@
+"""Writes of posts, their handling, ingest tokens and the Facebook Page connection.
+
+Each function runs in one transaction that also records its audit event. Status changes
+are conditional updates on the source status, so two people acting at once cannot both
+succeed. A post's text and author never go into an audit event or a notification.
+
+Every service that triages, answers, closes, removes, reopens or touches an account's
+integrations (tokens, Facebook Page) starts with ``_check_may_act``: the one place that
+decides whether someone may act on an account's posts. Crisis mode hooks its lockout in
+there, so every path (forms, the ingest API's token management, anything later) obeys it.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Account, AccountStatus, Platform
+from moskenes_social.audit.services import event_record
+from moskenes_social.people.models import User
+from moskenes_social.worktime import add_working_hours, working_hours_between
+from policy.parameters import PolicyParameters
+from policy.selectors import policy_in_force
+
+from . import permissions
+from .models import CloseReason, IngestToken, Post, PostCategory, PostSource, PostStatus
+from .rules import Outcome, triage_rule
+
+# A post may say it was written a little in the future (clocks differ); more is an error.
+CLOCK_SKEW = timedelta(minutes=5)
+# Tokens start so, for secret scanners and for people to recognise them.
+TOKEN_PREFIX = "msk_"  # noqa: S105 - a prefix, not a secret
+MAX_TEXT_LENGTH = 20_000
+
+
+class PostError(ValidationError):
+    """A post operation refused for a reason the user can act on (Norwegian message)."""
+
+
+# --- The one permission hook ----------------------------------------------------------------
+
+
+def _check_may_act(*, actor: User, account: Account) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` may handle posts of ``account`` now.
+
+    Everyone responsible for an active account (owner, responder, backup) may; crisis mode
+    narrows this while a crisis covers the account. Services that triage, answer, close,
+    remove, reopen, or manage tokens and the Facebook Page call this first.
+    """
+    if not permissions.can_act_on_posts(actor, account):
+        raise PermissionDenied(
+            _("Only those responsible for %(account)s can handle its posts.")
+            % {"account": account.name}
+        )
+
+
+def post_may_act(*, actor: User, account: Account) -> bool:
+    """Whether ``_check_may_act`` lets ``actor`` act (for showing buttons and forms)."""
+    try:
+        _check_may_act(actor=actor, account=account)
+    except PermissionDenied:
+        return False
+    return True
+
+
+# --- Deadlines ------------------------------------------------------------------------------
+
+
+def answer_deadline_hours(*, account: Account, policy: PolicyParameters) -> float:
+    """The account's own answering deadline, else the guideline version's, in working hours."""
+    if account.answer_deadline_working_hours is not None:
+        return float(account.answer_deadline_working_hours)
+    return policy.answer_deadline_working_hours
+
+
+def post_due_at(*, account: Account, start: datetime, policy: PolicyParameters) -> datetime:
+    """``start`` plus the answering deadline, counted in working hours on Norwegian working
+    days (weekends, public holidays and the guideline's half days respected)."""
+    return add_working_hours(
+        start, answer_deadline_hours(account=account, policy=policy), working_day=policy.working_day
+    )
+
+
+def reminder_time(
+    *, due_at: datetime, after_working_hours: float, policy: PolicyParameters
+) -> datetime:
+    """When a reminder stage is sent: ``after_working_hours`` of working time past the due
+    time; the first stage (0 hours) at the due time itself."""
+    if after_working_hours <= 0:
+        return due_at
+    return add_working_hours(due_at, after_working_hours, working_day=policy.working_day)
+
+
+def _schedule(*, account: Account, start: datetime, policy: PolicyParameters) -> dict[str, Any]:
+    """The fields that start a post's wait at ``start``: its due time and first reminder."""
+    due = post_due_at(account=account, start=start, policy=policy)
+    first = policy.reminder_stages[0] if policy.reminder_stages else None
+    return {
+        "due_at": due,
+        "next_reminder_at": (
+            reminder_time(due_at=due, after_working_hours=first.after_working_hours, policy=policy)
+            if first
+            else None
+        ),
+        "next_reminder_stage": first.code if first else "",
+    }
+
+
+_STOP_REMINDERS: dict[str, Any] = {"next_reminder_at": None, "next_reminder_stage": ""}
+
+
+# --- Receiving posts ------------------------------------------------------------------------
+
+
+def _clean_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise PostError({"text": _("The post has no text.")})
+    if len(text) > MAX_TEXT_LENGTH:
+        raise PostError(
+            {"text": _("The text is longer than %(max)d characters.") % {"max": MAX_TEXT_LENGTH}}
+        )
+    return text
+
+
+def _create(
+    *,
+    account: Account,
+    source: str,
+    platform_id: str,
+    author: str,
+    text: str,
+    url: str,
+    posted_at: datetime,
+    registered_by: User | None,
+) -> Post:
+    """Insert an open post with its deadline. Raises ``IntegrityError`` (in a savepoint, so
+    the caller's transaction survives) if the account already has the platform id."""
+    now = timezone.now()
+    policy = policy_in_force()
+    schedule = _schedule(account=account, start=posted_at, policy=policy)
+    with transaction.atomic():
+        post = Post.objects.create(
+            account=account,
+            source=source,
+            platform_id=platform_id,
+            author=author.strip()[:200],
+            text=text,
+            url=url.strip(),
+            posted_at=posted_at,
+            received_at=now,
+            registered_by=registered_by,
+            **schedule,
+        )
+    event_record(
+        actor=registered_by,
+        action="posts.post_received",
+        target=post,
+        data={
+            "source": source,
+            "platform_id": platform_id,
+            "account": account.pk,
+            "due_at": post.due_at.isoformat(),
+        },
+    )
+    return post
+
+
+@transaction.atomic
+def post_register(
+    *,
+    actor: User,
+    account: Account,
+    author: str,
+    text: str,
+    url: str = "",
+    posted_at: datetime,
+    platform_id: str = "",
+) -> Post:
+    """A responder registers by hand a post seen on an account they answer for.
+
+    Registering is not handling: it stays open to those responsible even when they may not
+    answer (crisis mode), so that no post is lost.
+    """
+    if not permissions.can_register_post(actor, account):
+        raise PermissionDenied(
+            _("Only those responsible for %(account)s can register its posts.")
+            % {"account": account.name}
+        )
+    if account.status != AccountStatus.ACTIVE:
+        raise PostError(_("Posts can be registered on active accounts only."))
+    if posted_at > timezone.now() + CLOCK_SKEW:
+        raise PostError({"posted_at": _("The time lies in the future.")})
+    platform_id = platform_id.strip()
+    if platform_id and Post.objects.filter(account=account, platform_id=platform_id).exists():
+        raise PostError({"platform_id": _("A post with this id is already registered.")})
+    try:
+        return _create(
+            account=account,
+            source=PostSource.MANUAL,
+            platform_id=platform_id,
+            author=author,
+            text=_clean_text(text),
+            url=url,
+            posted_at=posted_at,
+            registered_by=actor,
+        )
+    except IntegrityError as exc:
+        raise PostError({"platform_id": _("A post with this id is already registered.")}) from exc
+
+
+@transaction.atomic
+def post_ingest(
+    *,
+    account: Account,
+    platform_id: str,
+    author: str,
+    text: str,
+    url: str,
+    posted_at: datetime,
+    source: str,
+) -> tuple[Post, bool]:
+    """Store a post delivered by an integration (API or webhook); ``(post, created)``.
+
+    Idempotent on the platform id: a replayed delivery returns the stored post and changes
+    nothing (not even a post since removed as sensitive: its text stays gone). A time in
+    the future is taken as now.
+    """
+    platform_id = platform_id.strip()
+    if not platform_id:
+        raise PostError({"id": _("The post has no id.")})
+    if source not in (PostSource.API, PostSource.FACEBOOK):
+        raise PostError(_("Unknown source."))
+    existing = Post.objects.filter(account=account, platform_id=platform_id).first()
+    if existing is not None:
+        return existing, False
+    if account.status != AccountStatus.ACTIVE:
+        raise PostError(_("The account is not active and takes no posts."))
+    try:
+        post = _create(
+            account=account,
+            source=source,
+            platform_id=platform_id,
+            author=author,
+            text=_clean_text(text),
+            url=url,
+            posted_at=min(posted_at, timezone.now()),
+            registered_by=None,
+        )
+    except IntegrityError:
+        # The same delivery, stored a moment ago by another request.
+        return Post.objects.get(account=account, platform_id=platform_id), False
+    return post, True
+
+
+# --- Handling -------------------------------------------------------------------------------
+
+
+def _transition(post: Post, *, source: tuple[str, ...], message: str, **changes: Any) -> None:
+    """Apply ``changes`` if the post is still in one of the ``source`` statuses; refuse with
+    ``message`` otherwise (someone else acted first). Updates ``post`` in memory."""
+    updated = Post.objects.filter(pk=post.pk, status__in=source).update(**changes)
+    if updated != 1:
+        raise PostError(message)
+    for field, value in changes.items():
+        setattr(post, field, value)
+
+
+@transaction.atomic
+def post_triage(*, actor: User, post: Post, category: str, expects_answer: bool) -> Post:
+    """Say what a post is about; the guideline decides what follows.
+
+    A category the guideline always answers is marked as expecting an answer whatever was
+    chosen; a topic not to comment is closed without comment; sensitive information waits
+    for removal (it is not answered); a post that expects no answer is closed.
+    """
+    _check_may_act(actor=actor, account=post.account)
+    if category not in PostCategory.values:
+        raise PostError({"category": _("Choose a category from the list.")})
+    rule = triage_rule(category=category, expects_answer=expects_answer, policy=policy_in_force())
+    expects = rule.answer_required or (expects_answer and not rule.removes and not rule.closes)
+    now = timezone.now()
+    changes: dict[str, Any] = {
+        "category": category,
+        "expects_answer": expects,
+        "triaged_at": now,
+        "triaged_by": actor,
+    }
+    if rule.closes:
+        reason = (
+            CloseReason.NOT_COMMENTED
+            if rule.outcome == Outcome.NOT_COMMENTED
+            else CloseReason.NO_ANSWER_EXPECTED
+        )
+        changes.update(
+            status=PostStatus.CLOSED,
+            close_reason=reason,
+            closed_at=now,
+            closed_by=actor,
+            **_STOP_REMINDERS,
+        )
+    _transition(
+        post,
+        source=(PostStatus.OPEN,),
+        message=_("Only a post that awaits an answer can be triaged."),
+        **changes,
+    )
+    event_record(
+        actor=actor,
+        action="posts.post_triaged",
+        target=post,
+        reason=str(rule.outcome.label),
+        data={
+            "category": category,
+            "expects_answer": expects,
+            "outcome": rule.outcome.value,
+            "rule": rule.rule_code,
+            "closed": rule.closes,
+        },
+    )
+    return post
+
+
+def _answer_hours(post: Post, *, at: datetime, policy: PolicyParameters) -> float:
+    return round(working_hours_between(post.posted_at, at, working_day=policy.working_day), 2)
+
+
+@transaction.atomic
+def post_answer(*, actor: User, post: Post, text: str, url: str = "") -> Post:
+    """Record the answer given on the platform (its text and a link to it); reminders stop."""
+    _check_may_act(actor=actor, account=post.account)
+    text = text.strip()
+    if not text:
+        raise PostError({"text": _("Write the answer that was given.")})
+    if (
+        post.category
+        and triage_rule(
+            category=post.category, expects_answer=True, policy=policy_in_force()
+        ).removes
+    ):
+        raise PostError(_("A post with sensitive information is removed, not answered."))
+    now = timezone.now()
+    late = post.due_at < now
+    _transition(
+        post,
+        source=(PostStatus.OPEN,),
+        message=_("Only a post that awaits an answer can be answered."),
+        status=PostStatus.ANSWERED,
+        answered_at=now,
+        answered_by=actor,
+        answer_text=text,
+        answer_url=url.strip(),
+        **_STOP_REMINDERS,
+    )
+    event_record(
+        actor=actor,
+        action="posts.post_answered",
+        target=post,
+        data={
+            "late": late,
+            "due_at": post.due_at.isoformat(),
+            "working_hours": _answer_hours(post, at=now, policy=policy_in_force()),
+            "answer": text,
+            "answer_url": url.strip(),
+        },
+    )
+    return post
+
+
+@transaction.atomic
+def post_close(*, actor: User, post: Post, reason: str, note: str = "") -> Post:
+    """Close a post without an answer, for a reason from the guideline's list.
+
+    Refused for a post the guideline always answers (unless it is a duplicate), for
+    sensitive information (it is removed instead), and "not commented" only for a topic
+    the guideline says not to comment.
+    """
+    _check_may_act(actor=actor, account=post.account)
+    if reason not in CloseReason.values:
+        raise PostError({"reason": _("Choose a reason from the list.")})
+    policy = policy_in_force()
+    if post.category:
+        rule = triage_rule(category=post.category, expects_answer=True, policy=policy)
+        if rule.removes:
+            raise PostError(_("A post with sensitive information is removed, not closed."))
+        if rule.answer_required and reason != CloseReason.DUPLICATE:
+            raise PostError(
+                {
+                    "reason": _(
+                        "The guideline says a post of this kind (%(category)s) is always answered."
+                    )
+                    % {"category": PostCategory(post.category).label.lower()}
+                }
+            )
+    if reason == CloseReason.NOT_COMMENTED and not (
+        post.category
+        and triage_rule(category=post.category, expects_answer=False, policy=policy).outcome
+        == Outcome.NOT_COMMENTED
+    ):
+        raise PostError(
+            {
+                "reason": _(
+                    "Only a topic the guideline says not to comment (rumours and "
+                    "speculation) is closed for that reason. Triage the post first."
+                )
+            }
+        )
+    now = timezone.now()
+    _transition(
+        post,
+        source=(PostStatus.OPEN,),
+        message=_("Only a post that awaits an answer can be closed."),
+        status=PostStatus.CLOSED,
+        close_reason=reason,
+        close_note=note.strip(),
+        closed_at=now,
+        closed_by=actor,
+        **_STOP_REMINDERS,
+    )
+    event_record(
+        actor=actor,
+        action="posts.post_closed",
+        target=post,
+        reason=str(CloseReason(reason).label),
+        data={"close_reason": reason, "note": note.strip()},
+    )
+    return post
+
+
+@transaction.atomic
+def post_remove_sensitive(*, actor: User, post: Post) -> Post:
+    """Record that a post with sensitive information was removed from the platform, and
+    blank our copy: what remains is that it existed, its account, its category (sensitive),
+    who removed it and when. Final."""
+    _check_may_act(actor=actor, account=post.account)
+    now = timezone.now()
+    _transition(
+        post,
+        source=(PostStatus.OPEN, PostStatus.ANSWERED, PostStatus.CLOSED),
+        message=_("The post is already removed."),
+        status=PostStatus.REMOVED,
+        category=PostCategory.SENSITIVE,
+        expects_answer=False,
+        text="",
+        author="",
+        url="",
+        removed_at=now,
+        removed_by=actor,
+        **_STOP_REMINDERS,
+    )
+    event_record(actor=actor, action="posts.post_removed", target=post)
+    return post
+
+
+@transaction.atomic
+def post_reopen(*, actor: User, post: Post, reason: str) -> Post:
+    """Open an answered or closed post again (the citizen wrote back, the answer was
+    wrong): a new deadline counts from now and the reminders start over. The earlier
+    answer or closing stays in the post's log."""
+    _check_may_act(actor=actor, account=post.account)
+    reason = reason.strip()
+    if not reason:
+        raise PostError({"reason": _("Give a reason for reopening the post.")})
+    current = Post.objects.select_related("account").get(pk=post.pk)
+    if current.status not in (PostStatus.ANSWERED, PostStatus.CLOSED):
+        raise PostError(_("Only an answered or closed post can be reopened."))
+    now = timezone.now()
+    before = {
+        "status": current.status,
+        "answer": current.answer_text,
+        "answer_url": current.answer_url,
+        "answered_at": current.answered_at.isoformat() if current.answered_at else None,
+        "close_reason": current.close_reason,
+        "closed_at": current.closed_at.isoformat() if current.closed_at else None,
+    }
+    _transition(
+        post,
+        source=(current.status,),
+        message=_("The post changed meanwhile; reload the page and try again."),
+        status=PostStatus.OPEN,
+        answered_at=None,
+        answered_by=None,
+        answer_text="",
+        answer_url="",
+        close_reason="",
+        close_note="",
+        closed_at=None,
+        closed_by=None,
+        reopened_at=now,
+        reopened_by=actor,
+        reopen_reason=reason,
+        reopen_count=current.reopen_count + 1,
+        **_schedule(account=current.account, start=now, policy=policy_in_force()),
+    )
+    event_record(actor=actor, action="posts.post_reopened", target=post, reason=reason, data=before)
+    return post
+
+
+# --- Integrations: ingest tokens and the Facebook Page --------------------------------------
+
+
+def _check_may_manage(*, actor: User, account: Account) -> None:
+    _check_may_act(actor=actor, account=account)
+    if not permissions.can_manage_integrations(actor, account):
+        raise PermissionDenied(_("Only the owner of the account can manage its integrations."))
+
+
+def integrations_may_manage(*, actor: User, account: Account) -> bool:
+    """Whether ``actor`` may manage the account's tokens and Facebook Page (for pages)."""
+    try:
+        _check_may_manage(actor=actor, account=account)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def token_hash(raw: str) -> str:
+    """The stored form of a token: its SHA-256 (the token itself is 256 random bits)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def ingest_token_create(
+    *, actor: User, account: Account, name: str = ""
+) -> tuple[IngestToken, str]:
+    """A new token for the account's ingest API; returns the row and the token itself,
+    which is shown once and never stored."""
+    _check_may_manage(actor=actor, account=account)
+    name = name.strip() or _("Token")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = IngestToken.objects.create(
+        account=account,
+        name=name[:100],
+        prefix=raw[: len(TOKEN_PREFIX) + 6],
+        token_hash=token_hash(raw),
+        created_by=actor,
+    )
+    event_record(
+        actor=actor,
+        action="posts.ingest_token_created",
+        target=account,
+        data={"token": token.pk, "name": token.name, "prefix": token.prefix},
+    )
+    return token, raw
+
+
+@transaction.atomic
+def ingest_token_revoke(*, actor: User, token: IngestToken) -> IngestToken:
+    """Revoke a token: the ingest API refuses it from now on. The row stays as history."""
+    _check_may_manage(actor=actor, account=token.account)
+    now = timezone.now()
+    updated = IngestToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=actor
+    )
+    if updated != 1:
+        raise PostError(_("The token is already revoked."))
+    token.revoked_at = now
+    token.revoked_by = actor
+    event_record(
+        actor=actor,
+        action="posts.ingest_token_revoked",
+        target=token.account,
+        data={"token": token.pk, "name": token.name, "prefix": token.prefix},
+    )
+    return token
+
+
+def ingest_token_mark_used(*, token: IngestToken) -> None:
+    """Note when a token was last used (shown to the owner); not audited."""
+    IngestToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+
+
+@transaction.atomic
+def account_facebook_page_set(*, actor: User, account: Account, page_id: str) -> Account:
+    """Connect the account to its Facebook Page (the page's numeric id), or disconnect it
+    with an empty id; the page's comment events then become posts of the account."""
+    _check_may_manage(actor=actor, account=account)
+    page_id = page_id.strip()
+    if page_id and account.platform != Platform.FACEBOOK:
+        raise PostError({"page_id": _("Only a Facebook account can be connected to a page.")})
+    if page_id and not page_id.isdigit():
+        raise PostError({"page_id": _("A Facebook Page id consists of digits only.")})
+    new_value = page_id or None
+    if account.facebook_page_id == new_value:
+        return account
+    before = account.facebook_page_id
+    try:
+        with transaction.atomic():
+            Account.objects.filter(pk=account.pk).update(facebook_page_id=new_value)
+    except IntegrityError as exc:
+        raise PostError(
+            {"page_id": _("Another account is already connected to this Facebook Page.")}
+        ) from exc
+    account.facebook_page_id = new_value
+    event_record(
+        actor=actor,
+        action="posts.facebook_page_set",
+        target=account,
+        data={"before": before, "after": new_value},
+    )
+    return account

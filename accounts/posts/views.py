@@ -1,0 +1,440 @@
+"""Post pages: the inbox, a post's page, registering by hand, triage, answer, close, remove,
+reopen, and the account's integrations (ingest tokens, Facebook Page).
+
+Views look the post or account up (404 to those who may not see its posts), call one
+service and render or redirect. Whether someone may act is the services' decision
+(``services._check_may_act``); a refusal there is a 403 with its message.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.forms import add_service_error
+from accounts.models import Account
+from accounts.selectors import accounts_for_responder
+from moskenes_social.audit.models import Event
+from moskenes_social.people.models import User
+from policy.selectors import policy_in_force
+
+from . import permissions
+from .forms import (
+    AnswerForm,
+    CloseForm,
+    FacebookPageForm,
+    InboxFilterForm,
+    PostRegisterForm,
+    ReopenForm,
+    TokenCreateForm,
+    TriageForm,
+)
+from .models import IngestToken, Post, PostStatus
+from .rules import triage_rule
+from .selectors import (
+    accounts_with_posts_for,
+    post_events,
+    post_for_page,
+    post_reminders,
+    posts_inbox,
+)
+from .services import (
+    PostError,
+    account_facebook_page_set,
+    ingest_token_create,
+    ingest_token_revoke,
+    integrations_may_manage,
+    post_answer,
+    post_close,
+    post_may_act,
+    post_register,
+    post_remove_sensitive,
+    post_reopen,
+    post_triage,
+)
+
+# What the post page's log calls each audit action.
+ACTION_LABELS = {
+    "posts.post_received": gettext_lazy("Received"),
+    "posts.post_triaged": gettext_lazy("Triaged"),
+    "posts.post_answered": gettext_lazy("Answered"),
+    "posts.post_closed": gettext_lazy("Closed without answer"),
+    "posts.post_removed": gettext_lazy("Removed"),
+    "posts.post_reopened": gettext_lazy("Reopened"),
+    "posts.reminder_sent": gettext_lazy("Reminder sent"),
+}
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
+    return user
+
+
+def _post(request: HttpRequest, post_id: int) -> Post:
+    """The post, or 404 for whoever may not see its account's posts."""
+    try:
+        post = post_for_page(post_id=post_id)
+    except Post.DoesNotExist as exc:
+        raise Http404 from exc
+    if not permissions.can_view_posts(request.user, post.account):
+        raise Http404
+    return post
+
+
+def _acting_post(request: HttpRequest, post_id: int) -> Post:
+    """The post, 404 to outsiders, 403 to those who may see but not act."""
+    post = _post(request, post_id)
+    if not post_may_act(actor=_user(request), account=post.account):
+        raise PermissionDenied(
+            _("Only those responsible for %(account)s can handle its posts.")
+            % {"account": post.account.name}
+        )
+    return post
+
+
+def _account(request: HttpRequest, account_id: int) -> Account:
+    account = get_object_or_404(Account.objects.select_related("unit"), id=account_id)
+    if not permissions.can_view_posts(request.user, account):
+        raise Http404
+    return account
+
+
+def _data(request: HttpRequest) -> Any:
+    """The submitted data for a form: bound on POST (even when empty), unbound on GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _event_label(event: Event) -> str:
+    return str(ACTION_LABELS.get(event.action, event.action))
+
+
+# --- The inbox ------------------------------------------------------------------------------
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Posts on the user's accounts: open ones most urgent first, overdue marked."""
+    user = _user(request)
+    accounts = accounts_with_posts_for(user=user)
+    form = InboxFilterForm(request.GET or None, accounts=accounts)
+    account: Account | None = None
+    category = ""
+    status = PostStatus.OPEN.value
+    if form.is_valid():
+        account = form.cleaned_data["konto"]
+        category = form.cleaned_data["kategori"]
+        status = form.cleaned_data["status"] or PostStatus.OPEN.value
+    posts = posts_inbox(user=user, account=account, category=category, status=status)
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("side"))
+    now = timezone.now()
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(
+        request,
+        "posts/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(post, post.is_overdue(now)) for post in page.object_list],
+            "status": PostStatus(status),
+            "filtered": bool(account or category),
+            "filter_query": query.urlencode(),
+            "has_accounts": accounts.exists(),
+            "can_register": accounts_for_responder(user=user).exists(),
+        },
+    )
+
+
+# --- A post ---------------------------------------------------------------------------------
+
+
+@require_GET
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _post(request, post_id)
+    user = _user(request)
+    may_act = post_may_act(actor=user, account=post.account)
+    policy = policy_in_force()
+    rule = (
+        triage_rule(category=post.category, expects_answer=post.expects_answer, policy=policy)
+        if post.category
+        else None
+    )
+    return render(
+        request,
+        "posts/post_detail.html",
+        {
+            "post": post,
+            "overdue": post.is_overdue(),
+            "rule": rule,
+            "may_act": may_act,
+            "can_answer": may_act and post.is_open and not (rule and rule.removes),
+            "can_close": may_act and post.is_open and not (rule and rule.removes),
+            "can_remove": may_act and post.status != PostStatus.REMOVED,
+            "can_reopen": may_act and post.status in (PostStatus.ANSWERED, PostStatus.CLOSED),
+            "reminders": list(post_reminders(post=post)),
+            "events": [(e, _event_label(e)) for e in post_events(post=post)],
+        },
+    )
+
+
+def _post_form_page(
+    request: HttpRequest, post: Post, form: Any, *, title: str, submit: str, danger: bool = False
+) -> HttpResponse:
+    return render(
+        request,
+        "posts/form_page.html",
+        {
+            "post": post,
+            "form": form,
+            "page_title": title,
+            "submit_label": submit,
+            "danger": danger,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def post_register_view(request: HttpRequest) -> HttpResponse:
+    """Register by hand a post seen on an account one answers for."""
+    user = _user(request)
+    # The accounts the user answers for (any responsibility on an active account).
+    accounts = accounts_for_responder(user=user)
+    form = PostRegisterForm(_data(request), accounts=accounts)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = post_register(
+                actor=user,
+                account=data["account"],
+                author=data["author"],
+                text=data["text"],
+                url=data["url"],
+                posted_at=data["posted_at"],
+                platform_id=data["platform_id"],
+            )
+        except PostError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The post is registered."))
+            return redirect("posts:detail", post_id=post.pk)
+    return render(
+        request,
+        "posts/register.html",
+        {"form": form, "has_accounts": accounts.exists()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def post_triage_view(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _acting_post(request, post_id)
+    initial = {
+        "category": post.category or None,
+        "expects_answer": "yes" if post.expects_answer else "no",
+    }
+    form = TriageForm(_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post_triage(
+                actor=_user(request),
+                post=post,
+                category=form.cleaned_data["category"],
+                expects_answer=form.cleaned_data["expects_answer"],
+            )
+        except PostError as exc:
+            add_service_error(form, exc)
+        else:
+            if post.status == PostStatus.CLOSED:
+                messages.success(
+                    request,
+                    _("The post is triaged and closed: %(reason)s.")
+                    % {"reason": post.get_close_reason_display().lower()},
+                )
+            else:
+                messages.success(request, _("The post is triaged."))
+            return redirect("posts:detail", post_id=post.pk)
+    return _post_form_page(
+        request, post, form, title=_("Triage the post"), submit=_("Save the triage")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def post_answer_view(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _acting_post(request, post_id)
+    form = AnswerForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            post_answer(
+                actor=_user(request),
+                post=post,
+                text=form.cleaned_data["text"],
+                url=form.cleaned_data["url"],
+            )
+        except PostError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The answer is recorded."))
+            return redirect("posts:detail", post_id=post.pk)
+    return _post_form_page(
+        request, post, form, title=_("Record the answer"), submit=_("Record the answer")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def post_close_view(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _acting_post(request, post_id)
+    form = CloseForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            post_close(
+                actor=_user(request),
+                post=post,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except PostError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The post is closed without answer."))
+            return redirect("posts:detail", post_id=post.pk)
+    return _post_form_page(
+        request, post, form, title=_("Close without answer"), submit=_("Close the post")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def post_remove_view(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Confirm, then record the removal of a post with sensitive information."""
+    post = _acting_post(request, post_id)
+    if request.method == "POST":
+        try:
+            post_remove_sensitive(actor=_user(request), post=post)
+        except PostError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("The removal is recorded, and the post's text is deleted from the app.")
+            )
+        return redirect("posts:detail", post_id=post.pk)
+    return render(request, "posts/remove_confirm.html", {"post": post})
+
+
+@require_http_methods(["GET", "POST"])
+def post_reopen_view(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = _acting_post(request, post_id)
+    form = ReopenForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            post_reopen(actor=_user(request), post=post, reason=form.cleaned_data["reason"])
+        except PostError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The post is open again, with a new deadline."))
+            return redirect("posts:detail", post_id=post.pk)
+    return _post_form_page(request, post, form, title=_("Reopen the post"), submit=_("Reopen"))
+
+
+# --- The account's integrations -------------------------------------------------------------
+
+
+def _account_url(account: Account) -> str:
+    return reverse("accounts:detail", kwargs={"account_id": account.pk}) + "#integrations"
+
+
+@require_http_methods(["GET", "POST"])
+def token_create_view(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Create an ingest token and show it, once."""
+    account = _account(request, account_id)
+    user = _user(request)
+    if not integrations_may_manage(actor=user, account=account):
+        raise PermissionDenied(_("Only the owner of the account can manage its integrations."))
+    form = TokenCreateForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = ingest_token_create(
+                actor=user, account=account, name=form.cleaned_data["name"]
+            )
+        except PostError as exc:
+            add_service_error(form, exc)
+        else:
+            response = render(
+                request,
+                "posts/token_created.html",
+                {
+                    "account": account,
+                    "token": token,
+                    "raw_token": raw,
+                    "endpoint": request.build_absolute_uri(
+                        reverse("posts:ingest", kwargs={"account_id": account.pk})
+                    ),
+                },
+            )
+            # The token is shown this once: keep it out of every cache.
+            add_never_cache_headers(response)
+            return response
+    return render(
+        request,
+        "posts/account_form_page.html",
+        {
+            "account": account,
+            "form": form,
+            "page_title": _("New token for %(account)s") % {"account": account.name},
+            "submit_label": _("Create the token"),
+        },
+    )
+
+
+@require_POST
+def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(IngestToken.objects.select_related("account__unit"), id=token_id)
+    account = token.account
+    if not permissions.can_view_posts(request.user, account):
+        raise Http404
+    try:
+        ingest_token_revoke(actor=_user(request), token=token)
+    except PostError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The token %(name)s is revoked.") % {"name": token.name})
+    return redirect(_account_url(account))
+
+
+@require_http_methods(["GET", "POST"])
+def facebook_page_view(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Connect the account to its Facebook Page, for the webhook."""
+    account = _account(request, account_id)
+    user = _user(request)
+    if not integrations_may_manage(actor=user, account=account):
+        raise PermissionDenied(_("Only the owner of the account can manage its integrations."))
+    form = FacebookPageForm(_data(request), initial={"page_id": account.facebook_page_id or ""})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_facebook_page_set(
+                actor=user, account=account, page_id=form.cleaned_data["page_id"]
+            )
+        except PostError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The Facebook Page setting is saved."))
+            return redirect(_account_url(account))
+    return render(
+        request,
+        "posts/account_form_page.html",
+        {
+            "account": account,
+            "form": form,
+            "page_title": _("Facebook Page of %(account)s") % {"account": account.name},
+            "submit_label": _("Save"),
+        },
+    )

@@ -1,0 +1,248 @@
+"""The reminder job's unit function under frozen time.
+
+A post received Wednesday 25 November 2026 at 10:00 is due Thursday 10:30 (8 working
+hours). Then its responders are reminded, once; one working day (7.5 h) later, Friday
+10:30, its owner, once. Answering or closing stops it. Two workers that saw the same due
+post send one reminder between them.
+"""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
+from accounts.models import Account, AccountStatus, Responsibility, ResponsibilityRole
+from accounts.posts.models import CloseReason, Post, PostReminder, PostStatus
+from accounts.posts.reminders import (
+    _post_remind,
+    _reminder_recipients,
+    post_reminder_send_one_due,
+    post_reminders_send_due,
+)
+from accounts.posts.services import post_answer, post_close, post_register, post_reopen
+from accounts.posts.tasks import post_reminders_send
+from moskenes_social.audit.models import Event
+from moskenes_social.notifications.models import Notification
+from moskenes_social.people.models import User
+from moskenes_social.worktime import OSLO
+from policy.selectors import policy_in_force
+
+pytestmark = pytest.mark.django_db
+
+
+def oslo(day: int, hour: int, minute: int = 0, month: int = 11) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=OSLO)
+
+
+class Clock:
+    def __init__(self, traveller: time_machine.Traveller) -> None:
+        self._traveller = traveller
+
+    def at(self, moment: datetime) -> datetime:
+        self._traveller.move_to(moment)
+        return moment
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    with time_machine.travel(oslo(25, 10), tick=False) as traveller:
+        yield Clock(traveller)
+
+
+@pytest.fixture
+def post(clock: Clock, account: Account, people: dict[str, User]) -> Post:
+    post = post_register(
+        actor=people["svarer1"],
+        account=account,
+        author="Ola",
+        text="Når kommer brøytebilen?",
+        posted_at=oslo(25, 10),
+    )
+    Notification.objects.all().delete()
+    return post
+
+
+def recipients() -> set[str]:
+    names = set(Notification.objects.values_list("recipient__username", flat=True))
+    Notification.objects.all().delete()
+    return names
+
+
+def test_the_post_is_due_thursday_morning(post: Post) -> None:
+    assert post.due_at == oslo(26, 10, 30)
+    assert post.next_reminder_at == oslo(26, 10, 30) and post.next_reminder_stage == "due"
+
+
+def test_nothing_due_returns_false(clock: Clock, post: Post) -> None:
+    clock.at(oslo(26, 10, 29))
+    assert post_reminder_send_one_due() is False
+    assert not PostReminder.objects.exists() and recipients() == set()
+
+
+def test_due_reminds_the_responders_once_then_the_owner_once(clock: Clock, post: Post) -> None:
+    clock.at(oslo(26, 10, 31))
+    assert post_reminder_send_one_due() is True
+    assert recipients() == {"svarer1", "svarer2"}
+    rows = PostReminder.objects.order_by("recipient__username")
+    assert [(r.stage, r.recipient.username, r.due_at) for r in rows] == [
+        ("due", "svarer1", oslo(26, 10, 30)),
+        ("due", "svarer2", oslo(26, 10, 30)),
+    ]
+    # Called again (a second worker, the next beat): nothing more.
+    assert post_reminder_send_one_due() is False
+    assert post_reminders_send_due() == 0
+    assert recipients() == set()
+
+    # The escalation: one working day after the due time, to the owner.
+    post.refresh_from_db()
+    assert post.next_reminder_at == oslo(27, 10, 30) and post.next_reminder_stage == "escalation"
+    clock.at(oslo(27, 10, 29))
+    assert post_reminders_send_due() == 0
+    clock.at(oslo(27, 10, 30))
+    assert post_reminders_send_due() == 1
+    assert recipients() == {"eier"}
+    assert post_reminders_send_due() == 0
+    # And nothing after the last stage.
+    clock.at(oslo(2, 12, month=12))
+    assert post_reminders_send_due() == 0
+    post.refresh_from_db()
+    assert post.next_reminder_at is None and post.status == PostStatus.OPEN
+    events = Event.objects.filter(action="posts.reminder_sent").order_by("id")
+    assert [e.data["stage"] for e in events] == ["due", "escalation"]
+    assert all(e.actor is None for e in events)
+
+
+def test_the_reminder_links_to_the_post_and_keeps_its_words_out(clock: Clock, post: Post) -> None:
+    clock.at(oslo(26, 11))
+    post_reminder_send_one_due()
+    notification = Notification.objects.first()
+    assert notification is not None
+    assert notification.url == f"/innlegg/{post.pk}/"
+    assert "Reine skole" in notification.subject
+    assert "brøytebilen" not in notification.subject + notification.body
+    assert "Ola" not in notification.body
+
+
+def test_answering_stops_the_reminders(clock: Clock, post: Post, people: dict[str, User]) -> None:
+    clock.at(oslo(26, 9))
+    post_answer(actor=people["svarer2"], post=post, text="I morgen tidlig.")
+    clock.at(oslo(30, 12))
+    assert post_reminders_send_due() == 0
+    assert not PostReminder.objects.exists()
+
+
+def test_answering_after_the_first_reminder_stops_the_escalation(
+    clock: Clock, post: Post, people: dict[str, User]
+) -> None:
+    clock.at(oslo(26, 11))
+    assert post_reminders_send_due() == 1
+    recipients()
+    post_close(actor=people["svarer1"], post=post, reason=CloseReason.DUPLICATE)
+    clock.at(oslo(27, 11))
+    assert post_reminders_send_due() == 0
+    assert recipients() == set()
+
+
+def test_a_second_concurrent_claim_sends_nothing(clock: Clock, post: Post) -> None:
+    """Two workers listed the same due post; only the one whose claim wins sends."""
+    now = clock.at(oslo(26, 11))
+    seen = Post.objects.values_list("next_reminder_at", "next_reminder_stage").get(pk=post.pk)
+    scheduled, stage = seen
+    assert scheduled is not None
+    assert _post_remind(post_id=post.pk, scheduled=scheduled, stage_code=stage, now=now) is True
+    assert _post_remind(post_id=post.pk, scheduled=scheduled, stage_code=stage, now=now) is False
+    assert PostReminder.objects.count() == 2  # svarer1 and svarer2, once each
+    assert Event.objects.filter(action="posts.reminder_sent").count() == 1
+
+
+def test_a_retried_send_does_not_remind_anyone_twice(clock: Clock, post: Post) -> None:
+    """The schedule was put back (a retried task after a crash): the rows stop a second
+    reminder to the same people for the same deadline and stage."""
+    clock.at(oslo(26, 11))
+    assert post_reminders_send_due() == 1
+    recipients()
+    Post.objects.filter(pk=post.pk).update(
+        next_reminder_at=oslo(26, 10, 30), next_reminder_stage="due"
+    )
+    assert post_reminder_send_one_due() is True  # claimed, but no one to send to
+    assert recipients() == set()
+    assert PostReminder.objects.count() == 2
+
+
+def test_the_database_refuses_a_duplicate_reminder(post: Post, people: dict[str, User]) -> None:
+    PostReminder.objects.create(
+        post=post, stage="due", due_at=post.due_at, recipient=people["svarer1"]
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PostReminder.objects.create(
+            post=post, stage="due", due_at=post.due_at, recipient=people["svarer1"]
+        )
+
+
+def test_a_reopened_post_is_reminded_again_for_its_new_deadline(
+    clock: Clock, post: Post, people: dict[str, User]
+) -> None:
+    clock.at(oslo(26, 11))
+    post_reminders_send_due()
+    post_answer(actor=people["svarer1"], post=post, text="Svar")
+    recipients()
+    clock.at(oslo(30, 9))
+    post_reopen(actor=people["svarer1"], post=post, reason="Nytt spørsmål i tråden")
+    post.refresh_from_db()
+    assert post.due_at == oslo(1, 9, 30, month=12)
+    clock.at(oslo(1, 9, 31, month=12))
+    assert post_reminders_send_due() == 1
+    assert recipients() == {"svarer1", "svarer2"}
+
+
+def test_without_responders_the_backup_then_the_owner(
+    clock: Clock, post: Post, account: Account
+) -> None:
+    Responsibility.objects.filter(account=account, role=ResponsibilityRole.RESPONDER).update(
+        ended_at=oslo(25, 11)
+    )
+    stages = policy_in_force().reminder_stages
+    assert [u.username for u in _reminder_recipients(post, stages[0])] == ["reserve"]
+    assert [u.username for u in _reminder_recipients(post, stages[1])] == ["eier"]
+    Responsibility.objects.filter(account=account).update(ended_at=oslo(25, 11))
+    # Nobody left: the unit's leaders hear of the escalation.
+    leader = account.unit.leaders.create(username="rektor")
+    assert [u.username for u in _reminder_recipients(post, stages[1])] == [leader.username]
+
+
+def test_posts_of_a_suspended_account_are_not_reminded(
+    clock: Clock, post: Post, account: Account
+) -> None:
+    Account.objects.filter(pk=account.pk).update(status=AccountStatus.SUSPENDED)
+    clock.at(oslo(30, 12))
+    assert post_reminders_send_due() == 0
+
+
+def test_the_most_overdue_post_goes_first(
+    clock: Clock, post: Post, account: Account, people: dict[str, User]
+) -> None:
+    older = post_register(
+        actor=people["svarer1"],
+        account=account,
+        author="Kari",
+        text="Eldre",
+        posted_at=oslo(24, 10),
+    )
+    clock.at(oslo(26, 11))
+    assert post_reminder_send_one_due() is True
+    assert set(PostReminder.objects.values_list("post_id", flat=True)) == {older.pk}
+
+
+def test_task_and_command_run_the_same_service(clock: Clock, post: Post) -> None:
+    clock.at(oslo(26, 11))
+    assert post_reminders_send() == 1
+    clock.at(oslo(27, 11))
+    call_command("send_reminders")
+    assert sorted(PostReminder.objects.values_list("stage", flat=True)) == [
+        "due",
+        "due",
+        "escalation",
+    ]
