@@ -13,6 +13,7 @@ Times are relative to the start of the current day (UTC), so a run on the same d
 the same seed writes the same rows.
 """
 
+import io
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,6 +31,7 @@ from accounts.models import (
     Responsibility,
     ResponsibilityRole,
 )
+from accounts.posts.models import Post
 from approvals.models import AccountRequest, RequestKind, RequestStatus, RequestTransition
 from moskenes_social.audit.models import Event
 from moskenes_social.notifications.models import EmailStatus, Notification
@@ -186,13 +188,15 @@ def day_anchor() -> datetime:
 
 
 class Generator:
-    def __init__(self, *, scale: str, seed: int) -> None:
+    def __init__(self, *, scale: str, seed: int, posts: int | None = None) -> None:
         self.scale_name = scale
         self.scale = SCALES[scale]
+        self.posts_total = self.scale.posts if posts is None else posts
         self.seed = seed
         self.rng = random.Random(f"{scale}:{seed}")  # noqa: S311 - benchmark data, not secrets
         self.now = day_anchor()
         self.counts: dict[str, int] = {}
+        self.answerers: dict[int, list[int]] = {}
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -563,6 +567,7 @@ class Generator:
                     role=role,
                 )
             answerers = [u for u, role in open_rows if role != ResponsibilityRole.OWNER]
+            self.answerers[account_id] = answerers or [owner]
             account["last_check_in_by_id"] = answerers[0] if answerers else owner
             for _ in range(s.check_ins_per_account):
                 event(
@@ -589,7 +594,16 @@ class Generator:
         for i, row in enumerate(events):
             row["id"] = event_id + i
         self.count("events", copy_rows(Event, events))
-        gen.accounts = [{k: a[k] for k in ("id", "unit_id", "status", "name")} for a in accounts]
+        gen.accounts = [
+            {
+                "id": a["id"],
+                "unit_id": a["unit_id"],
+                "status": a["status"],
+                "name": a["name"],
+                "created_by": a["created_by_id"],
+            }
+            for a in accounts
+        ]
 
     # --- notifications ------------------------------------------------------------------------
 
@@ -622,6 +636,94 @@ class Generator:
                     nid += 1
         rows.sort(key=lambda r: r["created_at"])
         self.count("notifications", copy_rows(Notification, rows))
+
+    # --- posts -----------------------------------------------------------------------------
+
+    def posts(self, gen: Generated) -> None:
+        """Posts over five years: about 2% open (a few thousand of them overdue), most of
+        the rest answered, some closed without answer, a few removed (blanked).
+
+        The hot path of the generator at national scale (10 million rows): rows are
+        written straight into COPY text, 200,000 at a time, without model instances.
+        """
+        total = self.posts_total
+        if not total:
+            return
+        rng = self.rng
+        accounts = [a for a in gen.accounts if a["status"] != AccountStatus.CLOSED]
+        answerers = self.answerers
+        columns = [
+            "id", "account_id", "source", "platform_id", "author", "text", "url",
+            "posted_at", "received_at", "category", "expects_answer", "triaged_at",
+            "triaged_by_id", "status", "due_at", "next_reminder_at", "next_reminder_stage",
+            "answered_at", "answered_by_id", "answer_text", "answer_url", "close_reason",
+            "close_note", "closed_at", "closed_by_id", "removed_at", "removed_by_id",
+            "reopen_reason", "reopen_count",
+        ]  # fmt: skip
+        table = Post._meta.db_table
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        categories = ["question"] * 6 + ["complaint", "factual_error", "other", "other"]
+        start = self.now - FIVE_YEARS
+        span = FIVE_YEARS.total_seconds()
+        open_share, overdue = 0.02, min(5_000, max(1, total // 2_000))
+        post_id = next_id(Post)
+        n_open = int(total * open_share)
+        batch = io.StringIO()
+        nul = "\\N"
+        written = 0
+        for n in range(total):
+            account = accounts[n % len(accounts)]
+            acc = account["id"]
+            helpers = answerers.get(acc) or [account["created_by"]]
+            by = helpers[n % len(helpers)]
+            if n < n_open:
+                # The open ones are recent; the first ``overdue`` of them are past due.
+                if n < overdue:
+                    posted = self.now - timedelta(days=2, seconds=rng.uniform(0, 86_400 * 5))
+                    due = posted + timedelta(days=1)
+                    remind, stage = self.now + timedelta(hours=12), "escalation"
+                else:
+                    posted = self.now - timedelta(seconds=rng.uniform(0, 3_600 * 6))
+                    due = self.now + timedelta(hours=rng.uniform(2, 30))
+                    remind, stage = due, "due"
+                status = "open"
+            else:
+                posted = start + timedelta(seconds=rng.random() * span)
+                due = posted + timedelta(days=1)
+                remind, stage = None, ""
+                r = rng.random()
+                status = "answered" if r < 0.92 else "closed" if r < 0.99 else "removed"
+            received = posted + timedelta(minutes=3)
+            handled = posted + timedelta(hours=rng.uniform(0.2, 20))
+            category = "sensitive" if status == "removed" else categories[n % len(categories)]
+            text = "" if status == "removed" else f"Innlegg {n} om tjenestene i kommunen?"
+            author = "" if status == "removed" else "Innbygger"
+            row = [
+                str(post_id + n), str(acc), "facebook", f"bench-{n}", author, text, "",
+                posted.isoformat(), received.isoformat(), category, "t",
+                received.isoformat(), str(by), status, due.isoformat(),
+                remind.isoformat() if remind else nul, stage,
+                handled.isoformat() if status == "answered" else nul,
+                str(by) if status == "answered" else nul,
+                "Takk for spørsmålet, se kommunens nettside." if status == "answered" else "",
+                "",
+                "no_answer_expected" if status == "closed" else "",
+                "",
+                handled.isoformat() if status == "closed" else nul,
+                str(by) if status == "closed" else nul,
+                handled.isoformat() if status == "removed" else nul,
+                str(by) if status == "removed" else nul,
+                "", "0",
+            ]  # fmt: skip
+            batch.write("\t".join(row))
+            batch.write("\n")
+            if (n + 1) % 200_000 == 0 or n + 1 == total:
+                batch.seek(0)
+                with connection.cursor() as cursor:
+                    cursor.cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", batch)
+                written = n + 1
+                batch = io.StringIO()
+        self.count("posts", written)
 
     # --- requests ----------------------------------------------------------------------------
 
@@ -747,7 +849,9 @@ class Generator:
             self.accounts(gen)
             self.notifications(gen)
             self.requests(gen)
+            self.posts(gen)
             sequences_reset(
+                Post,
                 Unit,
                 User,
                 User.groups.through,
@@ -768,9 +872,12 @@ class Generator:
         return gen
 
 
-def bench_data_generate(*, scale: str, seed: int, allow_any_name: bool = False) -> Generated:
-    """Fill the (fresh, migrated) PostgreSQL database with benchmark data."""
+def bench_data_generate(
+    *, scale: str, seed: int, posts: int | None = None, allow_any_name: bool = False
+) -> Generated:
+    """Fill the (fresh, migrated) PostgreSQL database with benchmark data; ``posts``
+    overrides the scale's number of posts."""
     if scale not in SCALES:
         raise BenchDataError(f"Unknown scale {scale!r}; one of {sorted(SCALES)}.")
     check_database(allow_any_name=allow_any_name)
-    return Generator(scale=scale, seed=seed).run()
+    return Generator(scale=scale, seed=seed, posts=posts).run()

@@ -8,7 +8,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from accounts.models import Account, AccountStatus
+from accounts.models import ANSWERING_ROLES, Account, AccountStatus
 from moskenes_social.people.models import User
 from moskenes_social.people.roles import Role
 
@@ -51,6 +51,22 @@ def bench_targets() -> dict[str, Any]:
     leader = account.unit.leaders.filter(is_active=True).order_by("id").first() or _with_role(
         Role.LEADER
     )
+    # The responder with the most accounts to answer for: the fullest inbox.
+    responder = (
+        User.objects.filter(is_active=True)
+        .annotate(
+            n=Count(
+                "account_responsibilities",
+                filter=Q(
+                    account_responsibilities__ended_at__isnull=True,
+                    account_responsibilities__role__in=ANSWERING_ROLES,
+                ),
+            )
+        )
+        .order_by("-n", "id")
+        .first()
+    )
+    assert responder is not None  # noqa: S101 - the account above has responders
     radmann_session = session_create(user=radmann)
     leader_session = session_create(user=leader)
     pages: list[dict[str, Any]] = [
@@ -65,10 +81,19 @@ def bench_targets() -> dict[str, Any]:
         {"name": "register_html", "path": reverse("accounts:register"), "session": None},
         {"name": "register_json", "path": reverse("accounts:register_json"), "session": None},
         {"name": "leader_start", "path": reverse("home"), "session": leader_session},
+        {
+            "name": "responder_inbox",
+            "path": reverse("posts:inbox"),
+            "session": session_create(user=responder),
+        },
     ]
     return {
         "session_cookie": settings.SESSION_COOKIE_NAME,
-        "users": {"radmann": radmann.username, "leader": leader.username},
+        "users": {
+            "radmann": radmann.username,
+            "leader": leader.username,
+            "responder": responder.username,
+        },
         "account_id": account.pk,
         "pages": pages,
     }

@@ -302,6 +302,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
+        "--posts",
+        type=int,
+        default=None,
+        help="posts at the largest scale (default: the scale's, 10 million at national)",
+    )
+    parser.add_argument(
         "--keep-data",
         action="store_true",
         help="reuse ms_bench_<scale> if it exists (only new sessions are made)",
@@ -399,6 +405,7 @@ def main(argv: list[str] | None = None) -> int:
                 scale,
                 "--seed",
                 str(args.seed),
+                *(["--posts", str(args.posts)] if args.posts and scale == scales[-1] else []),
                 "--targets",
                 str(targets_file),
             )

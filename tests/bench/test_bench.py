@@ -29,6 +29,7 @@ PAGES = {
     "register_html",
     "register_json",
     "leader_start",
+    "responder_inbox",
 }
 
 

@@ -20,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=sorted(SCALES), default="small")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
+            "--posts", type=int, default=None, help="How many posts (default: the scale's)."
+        )
+        parser.add_argument(
             "--targets", type=Path, help="Write the pages to measure (JSON) to this file."
         )
         parser.add_argument(
@@ -41,6 +44,7 @@ class Command(BaseCommand):
                 generated = bench_data_generate(
                     scale=options["scale"],
                     seed=options["seed"],
+                    posts=options["posts"],
                     allow_any_name=options["yes_i_know"],
                 )
             except BenchDataError as exc:
