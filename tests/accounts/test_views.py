@@ -53,6 +53,9 @@ def test_list_shows_every_account_with_coverage_and_filters(
     assert "Helsestasjonen" in text and "Skolesiden" not in text
     text = client.get("/kontoer/", {"unit": str(unit.pk), "status": "active"}).text
     assert "Skolesiden" in text and "Gammel konto" not in text and "Helsestasjonen" not in text
+    # The unit filter offers the units with accounts and keeps the chosen one.
+    assert f'<option value="{unit.pk}" selected>{unit.name}</option>' in text
+    assert f'<option value="{other_unit.pk}">{other_unit.name}</option>' in text
     text = client.get("/kontoer/", {"platform": "tiktok"}).text
     assert "Ingen kontoer passer til filteret." in text
 
