@@ -12,4 +12,7 @@ RUN python scripts/compile_translations.py \
     && useradd --system --home /app app && mkdir -p /app/var && chown -R app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "moskenes_social.wsgi:application", "--bind", "0.0.0.0:8000"]
+# granian served our pages faster than gunicorn with a better tail (README, "Benchmarks");
+# one blocking thread per worker suits a synchronous Django app.
+CMD ["granian", "--interface", "wsgi", "--host", "0.0.0.0", "--port", "8000", \
+     "--workers", "2", "--blocking-threads", "1", "moskenes_social.wsgi:application"]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: run setup test lint typecheck pytest messages clean
+.PHONY: run setup test lint typecheck pytest messages clean bench bench-servers
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12 or newer is needed (see .python-version)"'
@@ -48,6 +48,18 @@ pytest: $(STAMP)
 messages: $(STAMP)
 	DJANGO_SETTINGS_MODULE=moskenes_social.settings.local $(BIN)/python manage.py makemessages --locale nb --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*'
 	$(BIN)/python scripts/compile_translations.py
+
+# Benchmarks on PostgreSQL and Redis (scripts/bench/run.py; figures in the README). Creates
+# ms_bench_small and ms_bench_national; BENCH_ARGS="--keep-data" reuses them.
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python scripts/compile_translations.py
+	$(BIN)/python -m scripts.bench.run --scales small,national $(BENCH_ARGS)
+
+# The three servers side by side on the same data (small scale).
+bench-servers: $(STAMP)
+	$(BIN)/python scripts/compile_translations.py
+	$(BIN)/python -m scripts.bench.run --scales small --compare-servers --out var/bench/servers.json $(BENCH_ARGS)
 
 clean:
 	rm -rf var/ $(VENV)

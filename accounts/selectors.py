@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from moskenes_social.audit.models import Event
@@ -54,19 +55,29 @@ def _open_responsibilities() -> Prefetch[str, QuerySet[Responsibility], str]:
 
 
 def _with_coverage_counts(accounts: QuerySet[Account]) -> QuerySet[Account]:
-    """Annotate ``owner_count`` and ``answerer_count`` (distinct people) in the same query."""
-    open_rows = Q(responsibilities__ended_at__isnull=True)
+    """Annotate ``owner_count`` and ``answerer_count`` (distinct people) in the same query.
+
+    Correlated subqueries rather than a join with GROUP BY: PostgreSQL evaluates them only
+    for the rows a page shows (after ORDER BY ... LIMIT), and a paginator's COUNT leaves
+    them out, so a page of the list costs the same with 30 accounts or 10,000
+    (``make bench``).
+    """
+    open_rows = Responsibility.objects.filter(account=OuterRef("pk"), ended_at__isnull=True)
+    owners = (
+        open_rows.filter(role=ResponsibilityRole.OWNER)
+        .values("account")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    answerers = (
+        open_rows.filter(role__in=ANSWERING_ROLES)
+        .values("account")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
     return accounts.annotate(
-        owner_count=Count(
-            "responsibilities",
-            filter=open_rows & Q(responsibilities__role=ResponsibilityRole.OWNER),
-            distinct=True,
-        ),
-        answerer_count=Count(
-            "responsibilities__user",
-            filter=open_rows & Q(responsibilities__role__in=ANSWERING_ROLES),
-            distinct=True,
-        ),
+        owner_count=Coalesce(Subquery(owners, output_field=IntegerField()), 0),
+        answerer_count=Coalesce(Subquery(answerers, output_field=IntegerField()), 0),
     )
 
 
@@ -277,4 +288,4 @@ def users_assignable() -> QuerySet[User]:
 
 def units_with_accounts() -> QuerySet[Unit]:
     """Units for the account list's filter."""
-    return Unit.objects.filter(accounts__isnull=False).distinct().order_by("name")
+    return Unit.objects.filter(Exists(Account.objects.filter(unit=OuterRef("pk")))).order_by("name")

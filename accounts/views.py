@@ -2,22 +2,21 @@
 the public register (no login)."""
 
 from typing import Any
+from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moskenes_social.audit.models import Event
 from moskenes_social.people.auth import request_user
-from moskenes_social.worktime import OSLO
 
 from . import permissions
 from .forms import (
@@ -31,7 +30,15 @@ from .forms import (
     add_service_error,
 )
 from .models import Account, Platform, Responsibility, ResponsibilityRole
-from .register import REGISTER_CACHE_SECONDS, RegisterEntry, register_entries
+from .register import (
+    REGISTER_CACHE_SECONDS,
+    REGISTER_PAGE_SIZE,
+    RegisterEntry,
+    register_count,
+    register_entries,
+    register_json_body,
+    register_page_entries,
+)
 from .selectors import (
     account_coverage,
     account_events,
@@ -353,16 +360,34 @@ def _matches(entry: RegisterEntry, query: str) -> bool:
 @login_not_required
 def register(request: HttpRequest) -> HttpResponse:
     """Every active official account, for anyone to check that an account is really the
-    municipality's. Served from the cache: no database query when it is current."""
-    entries = register_entries()
+    municipality's. Served from the cache, a page at a time: no database query when it is
+    current."""
     form = RegisterSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    shown = [e for e in entries if _matches(e, query)] if query else entries
-    rows = [(entry, Platform(entry.platform).label) for entry in shown]
+    page: Page[Any]
+    if query:
+        shown = [e for e in register_entries() if _matches(e, query)]
+        page = Paginator(shown, REGISTER_PAGE_SIZE).get_page(request.GET.get("side"))
+        entries = list(page.object_list)
+        total = len(shown)
+    else:
+        total = register_count()
+        # Only the numbers are paginated here; the entries of a page have a cache entry
+        # of their own.
+        page = Paginator(range(total), REGISTER_PAGE_SIZE).get_page(request.GET.get("side"))
+        entries = register_page_entries(number=page.number) if total else []
+    rows = [(entry, Platform(entry.platform).label) for entry in entries]
     response = render(
         request,
         "accounts/register.html",
-        {"rows": rows, "form": form, "query": query, "total": len(entries)},
+        {
+            "rows": rows,
+            "form": form,
+            "query": query,
+            "total": total,
+            "page": page,
+            "pagination_query": urlencode({"q": query}) if query else "",
+        },
     )
     if not request.user.is_authenticated:
         patch_cache_control(response, public=True, max_age=REGISTER_CACHE_SECONDS)
@@ -371,33 +396,14 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_not_required
-def register_json(request: HttpRequest) -> JsonResponse:
-    """The register as JSON, the same entries as the page."""
-    accounts = [
-        {
-            "platform": entry.platform,
-            "platform_name": str(Platform(entry.platform).label),
-            "name": entry.name,
-            "handle": entry.handle,
-            "url": entry.url,
-            "unit": entry.unit,
-            "contact": {
-                "instance": entry.contact_instance,
-                "person": entry.contact_person,
-                "title": entry.contact_title,
-                "email": entry.contact_email,
-                "homepage": entry.homepage,
-            },
-            "official_since": entry.official_since.astimezone(OSLO).isoformat(),
-        }
-        for entry in register_entries()
-    ]
-    response = JsonResponse(
-        {
-            "municipality": settings.MUNICIPALITY_NAME,
-            "accounts": accounts,
-        },
-        json_dumps_params={"ensure_ascii": False},
+def register_json(request: HttpRequest) -> HttpResponse:
+    """The register as JSON, the same entries as the page (all of them)."""
+    compressed = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(
+        register_json_body(compressed=compressed), content_type="application/json"
     )
+    if compressed:
+        response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ["Accept-Encoding"])
     patch_cache_control(response, public=True, max_age=REGISTER_CACHE_SECONDS)
     return response

@@ -36,6 +36,7 @@ urlpatterns = [
     path("innlogging/", include("moskenes_social.people.urls")),
     path("", include("accounts.urls")),
     path("innlegg/", include("accounts.posts.urls")),
+    path("krise/", include("accounts.crisis.urls")),
     path("veileder/", include("policy.urls")),
     path("soknader/", include("approvals.urls")),
     path("admin/", admin.site.urls),

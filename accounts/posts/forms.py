@@ -5,7 +5,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account
+from accounts.forms import PlainSelect
+from accounts.models import Account, Platform
 
 from .models import CloseReason, PostCategory, PostStatus
 from .selectors import UNTRIAGED
@@ -24,6 +25,7 @@ class InboxFilterForm(forms.Form):
         queryset=Account.objects.none(),
         required=False,
         empty_label=_("All my accounts"),
+        widget=PlainSelect,
     )
     kategori = forms.ChoiceField(
         label=_("Category"),
@@ -38,7 +40,15 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args: Any, accounts: QuerySet[Account], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["konto"].queryset = accounts  # type: ignore[attr-defined]
+        konto = self.fields["konto"]
+        konto.queryset = accounts  # type: ignore[attr-defined]
+        # (id, label) pairs, not model instances: the communication staff and the rådmann
+        # see every account, 10,000 at national scale (``make bench``).
+        options = [
+            (pk, f"{name} ({Platform(platform).label})")
+            for pk, name, platform in accounts.values_list("id", "name", "platform")
+        ]
+        konto.widget.choices = [("", konto.empty_label), *options]  # type: ignore[attr-defined]
 
 
 class PostRegisterForm(forms.Form):

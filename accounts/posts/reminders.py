@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.crisis.lockout import crisis_covering
+from accounts.crisis.selectors import crisis_team_users
 from accounts.models import AccountStatus, Responsibility, ResponsibilityRole
 from moskenes_social.audit.services import event_record
 from moskenes_social.notifications.services import notifications_create
@@ -38,9 +40,13 @@ def _reminder_recipients(post: Post, stage: ReminderStage) -> list[User]:
     """Who a reminder stage goes to: for "responders", the account's responders (else its
     backups, else its owners); for "owner", its owners (else the unit's leaders).
 
-    The one place that decides; crisis mode routes reminders to the crisis team here.
+    The one place that decides. While a crisis covers the account, every stage goes to
+    the crisis team instead: the ordinary responders are paused, and what falls due is
+    the team's to answer.
     """
     account = post.account
+    if crisis_covering(account=account) is not None:
+        return list(crisis_team_users().order_by("id"))
     rows = [
         r
         for r in Responsibility.objects.filter(account=account, ended_at__isnull=True)
@@ -62,13 +68,24 @@ def _local(moment: datetime) -> str:
     return date_format(moment.astimezone(OSLO), "j. F Y H:i")
 
 
-def _message(post: Post, stage: ReminderStage) -> tuple[str, str]:
-    """Subject and body; they name the account and the times, never the post's words."""
+def _message(post: Post, stage: ReminderStage, *, crisis: bool = False) -> tuple[str, str]:
+    """Subject and body; they name the account and the times, never the post's words. In
+    a crisis the crisis team is told that the post is theirs to answer."""
     values = {
         "account": post.account.name,
         "received": _local(post.received_at),
         "due": _local(post.due_at),
     }
+    if crisis:
+        return (
+            _("Crisis mode: a post on %(account)s awaits an answer") % values,
+            _(
+                "A post on %(account)s, received %(received)s, was to be answered by "
+                "%(due)s. Crisis mode covers the account, so the crisis team answers it: "
+                "with the official message or with your own text."
+            )
+            % values,
+        )
     if stage.notify == ReminderRecipient.RESPONDERS:
         return (
             _("A post on %(account)s awaits an answer") % values,
@@ -89,12 +106,16 @@ def _message(post: Post, stage: ReminderStage) -> tuple[str, str]:
     )
 
 
-def _reason(post: Post, stage: ReminderStage, sent: list[User]) -> str:
+def _reason(post: Post, stage: ReminderStage, sent: list[User], *, crisis: bool) -> str:
     """Why the system acted, for the log: the deadline passed, and whom it told."""
     values = {
         "due": _local(post.due_at),
         "names": ", ".join(str(user) for user in sent) or _("nobody"),
     }
+    if crisis:
+        return _("The answer was due %(due)s; in crisis mode, told the crisis team: %(names)s.") % (
+            values
+        )
     if stage.notify == ReminderRecipient.RESPONDERS:
         return _("The answer was due %(due)s; reminded: %(names)s.") % values
     return (
@@ -162,8 +183,9 @@ def _post_remind(*, post_id: int, scheduled: datetime, stage_code: str, now: dat
                 # Already reminded of this deadline at this stage (a retried task).
                 continue
             sent.append(recipient)
+        crisis = crisis_covering(account=post.account) is not None
         if sent:
-            subject, body = _message(post, stage)
+            subject, body = _message(post, stage, crisis=crisis)
             notifications_create(
                 recipients=sent,
                 subject=subject,
@@ -174,7 +196,7 @@ def _post_remind(*, post_id: int, scheduled: datetime, stage_code: str, now: dat
             actor=None,
             action="posts.reminder_sent",
             target=post,
-            reason=_reason(post, stage, sent),
+            reason=_reason(post, stage, sent, crisis=crisis),
             data={
                 "stage": stage.code,
                 "due_at": post.due_at.isoformat(),

@@ -17,9 +17,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.crisis.lockout import crisis_lockout_check, crisis_team_may_act
 from accounts.models import Account, AccountStatus, Platform
 from moskenes_social.audit.services import event_record
 from moskenes_social.people.models import User
@@ -48,15 +50,26 @@ class PostError(ValidationError):
 def _check_may_act(*, actor: User, account: Account) -> None:
     """Raise ``PermissionDenied`` unless ``actor`` may handle posts of ``account`` now.
 
-    Everyone responsible for an active account (owner, responder, backup) may; crisis mode
-    narrows this while a crisis covers the account. Services that triage, answer, close,
-    remove, reopen, or manage tokens and the Facebook Page call this first.
+    Everyone responsible for an active account (owner, responder, backup) may. While a
+    crisis covers the account, only the crisis team may: anyone else is refused with
+    ``CrisisLockout`` (a ``PermissionDenied`` saying so), and the team acts without being
+    responsible for the account. Services that triage, answer, close, remove, reopen, or
+    manage tokens and the Facebook Page call this first.
     """
-    if not permissions.can_act_on_posts(actor, account):
-        raise PermissionDenied(
-            _("Only those responsible for %(account)s can handle its posts.")
-            % {"account": account.name}
-        )
+    crisis_lockout_check(actor=actor, account=account)
+    if permissions.can_act_on_posts(actor, account):
+        return
+    if crisis_team_may_act(actor=actor, account=account):
+        return
+    raise PermissionDenied(
+        _("Only those responsible for %(account)s can handle its posts.")
+        % {"account": account.name}
+    )
+
+
+def post_check_may_act(*, actor: User, account: Account) -> None:
+    """``_check_may_act`` for views: refuses with the reason (a crisis lockout says so)."""
+    _check_may_act(actor=actor, account=account)
 
 
 def post_may_act(*, actor: User, account: Account) -> bool:
@@ -256,6 +269,19 @@ def post_ingest(
         # The same delivery, stored a moment ago by another request.
         return Post.objects.get(account=account, platform_id=platform_id), False
     return post, True
+
+
+def posts_postpone(*, posts: QuerySet[Post], by: timedelta) -> list[int]:
+    """Move the due time and the next reminder of the open ones among ``posts`` forward by
+    ``by``, in one update; returns their ids. Crisis mode calls it when a crisis ends: the
+    time the responders could not answer is given back, so no burst of overdue reminders
+    follows. The caller records the audit event (one for all)."""
+    ids = list(posts.filter(status=PostStatus.OPEN).values_list("id", flat=True))
+    if ids:
+        Post.objects.filter(id__in=ids, status=PostStatus.OPEN).update(
+            due_at=F("due_at") + by, next_reminder_at=F("next_reminder_at") + by
+        )
+    return ids
 
 
 # --- Handling -------------------------------------------------------------------------------
@@ -508,6 +534,11 @@ def _check_may_manage(*, actor: User, account: Account) -> None:
     _check_may_act(actor=actor, account=account)
     if not permissions.can_manage_integrations(actor, account):
         raise PermissionDenied(_("Only the owner of the account can manage its integrations."))
+
+
+def integrations_check_may_manage(*, actor: User, account: Account) -> None:
+    """``_check_may_manage`` for views: refuses with the reason (a crisis lockout says so)."""
+    _check_may_manage(actor=actor, account=account)
 
 
 def integrations_may_manage(*, actor: User, account: Account) -> bool:

@@ -9,7 +9,6 @@ service and render or redirect. Whether someone may act is the services' decisio
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.crisis.lockout import crisis_covering, crisis_lockout_message
 from accounts.forms import add_service_error
 from accounts.models import Account
 from accounts.selectors import accounts_for_responder
 from moskenes_social.audit.models import Event
-from moskenes_social.people.models import User
+from moskenes_social.people.auth import request_user
 from policy.selectors import policy_in_force
 
 from . import permissions
@@ -52,8 +52,9 @@ from .services import (
     account_facebook_page_set,
     ingest_token_create,
     ingest_token_revoke,
-    integrations_may_manage,
+    integrations_check_may_manage,
     post_answer,
+    post_check_may_act,
     post_close,
     post_may_act,
     post_register,
@@ -76,12 +77,6 @@ ACTION_LABELS = {
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
-    return user
-
-
 def _post(request: HttpRequest, post_id: int) -> Post:
     """The post, or 404 for whoever may not see its account's posts."""
     try:
@@ -96,11 +91,8 @@ def _post(request: HttpRequest, post_id: int) -> Post:
 def _acting_post(request: HttpRequest, post_id: int) -> Post:
     """The post, 404 to outsiders, 403 to those who may see but not act."""
     post = _post(request, post_id)
-    if not post_may_act(actor=_user(request), account=post.account):
-        raise PermissionDenied(
-            _("Only those responsible for %(account)s can handle its posts.")
-            % {"account": post.account.name}
-        )
+    # Refuses with the service's reason: not responsible, or locked out by a crisis.
+    post_check_may_act(actor=request_user(request), account=post.account)
     return post
 
 
@@ -126,7 +118,7 @@ def _event_label(event: Event) -> str:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """Posts on the user's accounts: open ones most urgent first, overdue marked."""
-    user = _user(request)
+    user = request_user(request)
     accounts = accounts_with_posts_for(user=user)
     form = InboxFilterForm(request.GET or None, accounts=accounts)
     account: Account | None = None
@@ -163,8 +155,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_GET
 def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post(request, post_id)
-    user = _user(request)
+    user = request_user(request)
     may_act = post_may_act(actor=user, account=post.account)
+    crisis = crisis_covering(account=post.account)
     policy = policy_in_force()
     rule = (
         triage_rule(category=post.category, expects_answer=post.expects_answer, policy=policy)
@@ -179,6 +172,11 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
             "overdue": post.is_overdue(),
             "rule": rule,
             "may_act": may_act,
+            # Crisis mode: why the buttons are missing, or the crisis team's one-step answer.
+            "crisis_lockout": crisis_lockout_message() if crisis and not may_act else "",
+            "can_answer_official": bool(
+                crisis and may_act and post.is_open and not (rule and rule.removes)
+            ),
             "can_answer": may_act and post.is_open and not (rule and rule.removes),
             "can_close": may_act and post.is_open and not (rule and rule.removes),
             "can_remove": may_act and post.status != PostStatus.REMOVED,
@@ -208,7 +206,7 @@ def _post_form_page(
 @require_http_methods(["GET", "POST"])
 def post_register_view(request: HttpRequest) -> HttpResponse:
     """Register by hand a post seen on an account one answers for."""
-    user = _user(request)
+    user = request_user(request)
     # The accounts the user answers for (any responsibility on an active account).
     accounts = accounts_for_responder(user=user)
     form = PostRegisterForm(_data(request), accounts=accounts)
@@ -247,7 +245,7 @@ def post_triage_view(request: HttpRequest, post_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             post_triage(
-                actor=_user(request),
+                actor=request_user(request),
                 post=post,
                 category=form.cleaned_data["category"],
                 expects_answer=form.cleaned_data["expects_answer"],
@@ -276,7 +274,7 @@ def post_answer_view(request: HttpRequest, post_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             post_answer(
-                actor=_user(request),
+                actor=request_user(request),
                 post=post,
                 text=form.cleaned_data["text"],
                 url=form.cleaned_data["url"],
@@ -298,7 +296,7 @@ def post_close_view(request: HttpRequest, post_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             post_close(
-                actor=_user(request),
+                actor=request_user(request),
                 post=post,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
@@ -319,7 +317,7 @@ def post_remove_view(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _acting_post(request, post_id)
     if request.method == "POST":
         try:
-            post_remove_sensitive(actor=_user(request), post=post)
+            post_remove_sensitive(actor=request_user(request), post=post)
         except PostError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -336,7 +334,7 @@ def post_reopen_view(request: HttpRequest, post_id: int) -> HttpResponse:
     form = ReopenForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            post_reopen(actor=_user(request), post=post, reason=form.cleaned_data["reason"])
+            post_reopen(actor=request_user(request), post=post, reason=form.cleaned_data["reason"])
         except PostError as exc:
             add_service_error(form, exc)
         else:
@@ -356,9 +354,8 @@ def _account_url(account: Account) -> str:
 def token_create_view(request: HttpRequest, account_id: int) -> HttpResponse:
     """Create an ingest token and show it, once."""
     account = _account(request, account_id)
-    user = _user(request)
-    if not integrations_may_manage(actor=user, account=account):
-        raise PermissionDenied(_("Only the owner of the account can manage its integrations."))
+    user = request_user(request)
+    integrations_check_may_manage(actor=user, account=account)
     form = TokenCreateForm(_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -402,7 +399,7 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     if not permissions.can_view_posts(request.user, account):
         raise Http404
     try:
-        ingest_token_revoke(actor=_user(request), token=token)
+        ingest_token_revoke(actor=request_user(request), token=token)
     except PostError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -414,9 +411,8 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
 def facebook_page_view(request: HttpRequest, account_id: int) -> HttpResponse:
     """Connect the account to its Facebook Page, for the webhook."""
     account = _account(request, account_id)
-    user = _user(request)
-    if not integrations_may_manage(actor=user, account=account):
-        raise PermissionDenied(_("Only the owner of the account can manage its integrations."))
+    user = request_user(request)
+    integrations_check_may_manage(actor=user, account=account)
     form = FacebookPageForm(_data(request), initial={"page_id": account.facebook_page_id or ""})
     if request.method == "POST" and form.is_valid():
         try:

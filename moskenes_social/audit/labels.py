@@ -40,6 +40,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "accounts.responsibility_assigned": _("Responsibility given"),
     "accounts.responsibility_ended": _("Responsibility ended"),
     "accounts.follow_up_reminder_sent": _("Follow-up reminder sent"),
+    # Crisis mode (accounts.crisis)
+    "accounts.crisis_started": _("Crisis mode started"),
+    "accounts.crisis_message_updated": _("Official message updated"),
+    "accounts.crisis_ended": _("Crisis mode ended"),
     # Posts
     "posts.post_received": _("Post received"),
     "posts.post_triaged": _("Post triaged"),

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -34,16 +35,44 @@ def notifications_create(
     If the broker is down at commit time the rows stay pending and the periodic sweep
     sends them; nothing is lost.
     """
-    unique = {user.pk: user for user in recipients}
+    return notifications_create_each(
+        drafts=[
+            NotificationDraft(recipient=user, subject=subject, body=body, url=url)
+            for user in recipients
+        ],
+        email=email,
+    )
+
+
+@dataclass(frozen=True)
+class NotificationDraft:
+    """One person's notification when each recipient is told something of their own."""
+
+    recipient: User
+    subject: str
+    body: str = ""
+    url: str = ""
+
+
+def notifications_create_each(
+    *, drafts: Iterable[NotificationDraft], email: bool = True
+) -> list[Notification]:
+    """Create the drafted notifications (the first per recipient) in one insert, whatever
+    their number; e-mail after commit, as ``notifications_create``."""
+    unique: dict[int, NotificationDraft] = {}
+    for draft in drafts:
+        unique.setdefault(draft.recipient.pk, draft)
     rows = [
         Notification(
-            recipient=user,
-            subject=subject[:200],
-            body=body,
-            url=url,
-            email_status=(EmailStatus.PENDING if email and user.email else EmailStatus.SKIPPED),
+            recipient=draft.recipient,
+            subject=draft.subject[:200],
+            body=draft.body,
+            url=draft.url,
+            email_status=(
+                EmailStatus.PENDING if email and draft.recipient.email else EmailStatus.SKIPPED
+            ),
         )
-        for user in unique.values()
+        for draft in unique.values()
     ]
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.email_status == EmailStatus.PENDING]

@@ -51,7 +51,13 @@ DEMO_USERS = [
 # Later apps extend the demo: each module, if it exists, has
 # ``seed_demo(*, users: dict[str, User], units: dict[str, Unit]) -> None``, called in order
 # inside the same transaction. It must be idempotent (a second run changes nothing).
-DEMO_MODULES = ["policy.demo", "accounts.demo", "accounts.posts.demo", "approvals.demo"]
+DEMO_MODULES = [
+    "policy.demo",
+    "accounts.demo",
+    "accounts.posts.demo",
+    "accounts.crisis.demo",
+    "approvals.demo",
+]
 
 
 @dataclass(frozen=True)

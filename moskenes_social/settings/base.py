@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "moskenes_social.context_processors.shell",
+                "accounts.crisis.context_processors.crisis",
             ],
         },
     },

@@ -174,3 +174,32 @@ def test_logged_in_members_see_the_register_too(personas: dict[str, Persona], un
     response = personas["leder"].client.get("/register/")
     assert "Reine skole" in response.text
     assert "public" not in response.headers.get("Cache-Control", "")
+
+
+def test_the_page_shows_the_register_a_page_at_a_time(anonymous: Persona, unit: Unit) -> None:
+    from accounts.register import REGISTER_PAGE_SIZE
+
+    for n in range(REGISTER_PAGE_SIZE + 3):
+        make_account(unit=unit, name=f"Konto {n:03d}", handle=f"side{n:03d}")
+    first = anonymous.client.get("/register/").text
+    assert first.count('<th scope="row">') == REGISTER_PAGE_SIZE
+    assert f"{REGISTER_PAGE_SIZE + 3} offisielle kontoer." in first
+    second = anonymous.client.get("/register/?side=2").text
+    assert second.count('<th scope="row">') == 3
+    # A search looks through every page, and its pages keep the search.
+    found = anonymous.client.get("/register/?q=side05").text
+    assert "Konto 050" in found and "Konto 000" not in found
+
+
+def test_the_json_is_served_compressed_to_clients_that_accept_it(
+    anonymous: Persona, accounts: dict[str, Account], django_assert_num_queries: AssertQueries
+) -> None:
+    import gzip
+
+    plain = anonymous.client.get("/register.json")
+    compressed = anonymous.client.get("/register.json", headers={"Accept-Encoding": "gzip"})
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    assert json.loads(gzip.decompress(compressed.content)) == json.loads(plain.content)
+    with django_assert_num_queries(0):
+        anonymous.client.get("/register.json", headers={"Accept-Encoding": "gzip"})

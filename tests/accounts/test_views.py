@@ -53,6 +53,9 @@ def test_list_shows_every_account_with_coverage_and_filters(
     assert "Helsestasjonen" in text and "Skolesiden" not in text
     text = client.get("/kontoer/", {"unit": str(unit.pk), "status": "active"}).text
     assert "Skolesiden" in text and "Gammel konto" not in text and "Helsestasjonen" not in text
+    # The unit filter offers the units with accounts and keeps the chosen one.
+    assert f'<option value="{unit.pk}" selected>{unit.name}</option>' in text
+    assert f'<option value="{other_unit.pk}">{other_unit.name}</option>' in text
     text = client.get("/kontoer/", {"platform": "tiktok"}).text
     assert "Ingen kontoer passer til filteret." in text
 
@@ -136,8 +139,9 @@ def test_account_page_query_count_does_not_grow_with_people(
     for _ in range(10):
         make_responsibility(account=account, user=make_user(), role=ResponsibilityRole.RESPONDER)
     assert _queries(client, f"/kontoer/{account.pk}/") == few
-    # 10, and 2 for the posts section (counts by status; the owner's ingest tokens).
-    with django_assert_max_num_queries(12):
+    # 10, and 3 for the posts section (counts by status; whether a crisis locks the owner
+    # out; the owner's ingest tokens).
+    with django_assert_max_num_queries(13):
         client.get(f"/kontoer/{account.pk}/")
 
 
@@ -287,8 +291,8 @@ def test_leader_start_page_query_count_is_pinned_and_does_not_grow(
         make_covered_account(unit=unit)
     assert _queries(client, "/") == few
     # Session, user, roles, unread count, notifications, guideline acknowledgement (2),
-    # the unit's accounts with their people (2).
-    with django_assert_max_num_queries(9):
+    # the unit's accounts with their people (2), the crisis banner.
+    with django_assert_max_num_queries(10):
         response = client.get("/")
     assert response.text.count('<h3 class="h6 mb-1">') == 11
 

@@ -21,7 +21,7 @@ def _command(service: dict[str, Any]) -> str:
 def test_services_and_commands() -> None:
     services = _compose()["services"]
     assert set(services) >= {"postgres", "redis", "web", "worker", "beat"}
-    assert "gunicorn" in _command(services["web"])
+    assert "granian --interface wsgi" in _command(services["web"])
     assert "moskenes_social.wsgi" in _command(services["web"])
     assert "worker" in _command(services["worker"])
     assert "beat" in _command(services["beat"])

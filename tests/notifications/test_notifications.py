@@ -6,10 +6,12 @@ from django.test import Client
 
 from moskenes_social.notifications.models import EmailStatus, Notification
 from moskenes_social.notifications.services import (
+    NotificationDraft,
     notification_create,
     notification_email_send,
     notification_email_send_next_pending,
     notifications_create,
+    notifications_create_each,
 )
 from moskenes_social.notifications.tasks import notifications_deliver_pending
 from tests.conftest import Persona
@@ -102,6 +104,25 @@ def test_notification_list_query_count_is_constant(
     for i in range(40):
         notification_create(recipient=radmann.user, subject=f"Varsel {i}")
     client: Client = radmann.client
-    with django_assert_max_num_queries(6):  # type: ignore[operator]
+    # Session, user, roles, unread count, the page of notifications and its count, the
+    # crisis banner.
+    with django_assert_max_num_queries(7):  # type: ignore[operator]
         response = client.get("/varsler/")
     assert "Varsel 39" in response.text
+
+
+@pytest.mark.django_db
+def test_each_recipient_can_be_told_something_of_their_own_in_one_insert(
+    personas: dict[str, Persona], django_assert_num_queries: object
+) -> None:
+    users = [p.user for p in personas.values() if p.user is not None]
+    drafts = [
+        NotificationDraft(recipient=user, subject=f"Til {user.username}", body=user.username)
+        for user in [*users, users[0]]
+    ]
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        created = notifications_create_each(drafts=drafts)
+    assert len(created) == len(users)
+    assert {(n.recipient.username, n.subject, n.body) for n in created} == {
+        (u.username, f"Til {u.username}", u.username) for u in users
+    }

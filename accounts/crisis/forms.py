@@ -1,0 +1,86 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Account, AccountStatus
+
+
+class CrisisAccountsField(forms.ModelMultipleChoiceField[Account]):
+    def label_from_instance(self, obj: Account) -> str:
+        return f"{obj.name} ({obj.get_platform_display()}, {obj.unit.name})"
+
+
+class CrisisStartForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What has happened. Shown in the crisis's history and in the log."),
+    )
+    message_text = forms.CharField(
+        label=_("The official message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Shown on every page while the crisis lasts, and what the crisis team answers "
+            "posts with."
+        ),
+    )
+    message_link = forms.URLField(
+        label=_("Link to the municipality's web page"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Optional: where the public finds updated information."),
+    )
+    covers_all_accounts = forms.TypedChoiceField(
+        label=_("Which accounts"),
+        choices=[("1", _("All official accounts")), ("0", _("Only the accounts chosen below"))],
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    accounts = CrisisAccountsField(
+        label=_("Accounts"),
+        queryset=Account.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only if you chose some accounts above."),
+    )
+    # Set by the confirmation page: the second post starts the crisis.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accounts"].queryset = (  # type: ignore[attr-defined]
+            Account.objects.exclude(status=AccountStatus.CLOSED)
+            .select_related("unit")
+            .order_by("name", "id")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("covers_all_accounts") is False and not data.get("accounts"):
+            self.add_error("accounts", _("Choose at least one account, or all accounts."))
+        if data.get("covers_all_accounts"):
+            data["accounts"] = []
+        return data
+
+
+class CrisisMessageForm(forms.Form):
+    text = forms.CharField(
+        label=_("The official message"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    link = forms.URLField(
+        label=_("Link to the municipality's web page"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+    )
+
+
+class CrisisEndForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What happened and how it was handled, in a few sentences."),
+    )

@@ -1,0 +1,467 @@
+"""``make bench``: the app under its production server, on loopback, loaded from this process.
+
+For each scale: create a PostgreSQL database of its own (``ms_bench_<scale>``), migrate,
+generate data (``manage.py bench_data``), start the server with the bench settings
+(production plus a query counter and the reference page), measure every page against the
+reference, stop the server. Prints a table and writes JSON (``var/bench/results.json``).
+
+    .venv/bin/python -m scripts.bench.run                  # small and national, granian
+    .venv/bin/python -m scripts.bench.run --compare-servers --scales small
+    .venv/bin/python -m scripts.bench.run --smoke --out /tmp/smoke.json
+
+Bounded: every page gets at most --requests requests within --duration seconds.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg2
+from psycopg2 import sql
+
+from scripts.bench.load import RawResult, load_page, summarize
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    description: str
+
+    def command(self, port: int) -> list[str]:
+        app = "moskenes_social.wsgi:application"
+        bind = f"127.0.0.1:{port}"
+        if self.name == "gunicorn-sync":
+            return [str(BIN / "gunicorn"), app, "--bind", bind, "--workers", "4"]
+        if self.name == "gunicorn-gthread":
+            return [
+                str(BIN / "gunicorn"),
+                app,
+                "--bind",
+                bind,
+                "--worker-class",
+                "gthread",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+            ]
+        if self.name == "granian":
+            return [
+                str(BIN / "granian"),
+                "--interface",
+                "wsgi",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+                "--blocking-threads",
+                "1",
+                "--no-access-log",
+                app,
+            ]
+        raise ValueError(self.name)
+
+
+SERVERS = {
+    "gunicorn-sync": Server("gunicorn-sync", "gunicorn, 4 sync workers"),
+    "gunicorn-gthread": Server("gunicorn-gthread", "gunicorn, 2 gthread workers x 4 threads"),
+    "granian": Server("granian", "granian --interface wsgi, 2 workers, --blocking-threads 1"),
+}
+# The server docker-compose.yml and the Dockerfile use (see the README's figures).
+DEFAULT_SERVER = "granian"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def database_url(base: str, name: str) -> str:
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
+
+
+def database_exists(base: str, name: str) -> bool:
+    with psycopg2.connect(database_url(base, "postgres")) as conn, conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cur.fetchone() is not None
+
+
+def database_recreate(base: str, name: str) -> None:
+    if not name.startswith("ms_bench"):
+        raise ValueError(f"refusing to drop {name!r}: not a benchmark database")
+    conn = psycopg2.connect(database_url(base, "postgres"))
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        conn.close()
+
+
+def database_drop(base: str, name: str) -> None:
+    if not name.startswith("ms_bench"):
+        raise ValueError(f"refusing to drop {name!r}: not a benchmark database")
+    conn = psycopg2.connect(database_url(base, "postgres"))
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+    finally:
+        conn.close()
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+@contextmanager
+def serving(server: Server, env: dict[str, str], port: int) -> Iterator[str]:
+    """Run the server until the block ends; yields its base URL once /healthz/ answers."""
+    process = subprocess.Popen(  # noqa: S603
+        server.command(port), cwd=ROOT, env=env, start_new_session=True
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{server.name} exited with {process.returncode}")
+            try:
+                if httpx.get(f"{base_url}/healthz/", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{server.name} did not answer within 60 s")
+            time.sleep(0.3)
+        yield base_url
+    finally:
+        # The server and its workers are in a process group of their own (this process
+        # started it), so they all stop together.
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def measure(
+    *,
+    base_url: str,
+    targets: dict[str, Any],
+    requests: int,
+    duration: float,
+    concurrency: int,
+    warmup: int,
+    rounds: int,
+    only: set[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Each page in ``rounds`` rounds, each round a burst of the reference right before a
+    burst of the page: the ratio is the median of the rounds' page/reference throughput,
+    so load from other processes on a shared machine shifts both sides alike."""
+    cookie = targets["session_cookie"]
+    pages = {page["name"]: page for page in targets["pages"]}
+    reference = pages.pop("reference")
+    per_burst = max(1, requests // rounds)
+
+    def burst(page: dict[str, Any]) -> RawResult:
+        return load_page(
+            base_url=base_url,
+            path=page["path"],
+            cookies={cookie: page["session"]} if page["session"] else None,
+            requests=per_burst,
+            duration=duration / rounds,
+            concurrency=concurrency,
+            warmup=warmup,
+        )
+
+    reference_bursts: list[RawResult] = []
+    rows: list[dict[str, Any]] = []
+    for name, page in pages.items():
+        if only and name not in only:
+            continue
+        bursts, ratios = [], []
+        for _ in range(rounds):
+            before = burst(reference)
+            after = burst(page)
+            reference_bursts.append(before)
+            bursts.append(after)
+            ratios.append(after.rps / before.rps if before.rps else 0.0)
+        result = summarize(name, page["path"], bursts)
+        row = result.as_dict()
+        row["ratio"] = round(statistics.median(ratios), 3)
+        row["ratios"] = [round(r, 3) for r in ratios]
+        log(
+            f"    {name:<16} {result.rps:8.1f} req/s  p50 {result.median_ms:7.1f} ms  "
+            f"p95 {result.p95_ms:7.1f} ms  queries {result.queries}  ratio {row['ratio']:.2f}  "
+            f"errors {result.errors}"
+        )
+        rows.append(row)
+    ref = summarize("reference", reference["path"], reference_bursts).as_dict()
+    ref["ratio"] = 1.0
+    ref["ratios"] = []
+    return [ref, *rows]
+
+
+def table(runs: list[dict[str, Any]]) -> str:
+    lines = [
+        f"{'scale':<9} {'server':<17} {'page':<16} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+        f"{'queries':>7} {'ratio':>6} {'errors':>6}"
+    ]
+    for run in runs:
+        for p in run["pages"]:
+            ratio = f"{p['ratio']:.2f}" if p["ratio"] is not None else "-"
+            queries = "-" if p["queries"] is None else str(p["queries"])
+            if p["queries_min"] != p["queries_max"]:
+                queries += "*"
+            lines.append(
+                f"{run['scale']:<9} {run['server']:<17} {p['name']:<16} {p['rps']:>8.1f} "
+                f"{p['median_ms']:>8.1f} {p['p95_ms']:>8.1f} {queries:>7} {ratio:>6} "
+                f"{p['errors']:>6}"
+            )
+    return "\n".join(lines)
+
+
+def growth_table(runs: list[dict[str, Any]], server: str) -> str:
+    by_scale = {
+        r["scale"]: {p["name"]: p for p in r["pages"]} for r in runs if r["server"] == server
+    }
+    if len(by_scale) < 2:
+        return ""
+    scales = list(by_scale)
+    header = f"{'page':<16}" + "".join(
+        f" {s + ' req/s':>16} {s + ' q':>12} {s + ' ratio':>14}" for s in scales
+    )
+    lines = [f"Growth ({server})", header]
+    for name in by_scale[scales[0]]:
+        cells = ""
+        for s in scales:
+            p = by_scale[s].get(name)
+            if p is None:
+                cells += f" {'-':>16} {'-':>12} {'-':>14}"
+                continue
+            ratio = f"{p['ratio']:.2f}" if p["ratio"] is not None else "-"
+            cells += f" {p['rps']:>16.1f} {str(p['queries']):>12} {ratio:>14}"
+        lines.append(f"{name:<16}{cells}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--scales", default="small,national")
+    parser.add_argument(
+        "--servers", default=DEFAULT_SERVER, help="comma-separated: " + ", ".join(SERVERS)
+    )
+    parser.add_argument(
+        "--compare-servers", action="store_true", help="every server, at the first scale"
+    )
+    parser.add_argument("--pages", default="", help="only these pages (and the reference)")
+    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="reference/page pairs per page (see measure)"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--posts",
+        type=int,
+        default=None,
+        help="posts at the largest scale (default: the scale's, 10 million at national)",
+    )
+    parser.add_argument(
+        "--keep-data",
+        action="store_true",
+        help="reuse ms_bench_<scale> if it exists (only new sessions are made)",
+    )
+    parser.add_argument("--drop", action="store_true", help="drop the databases afterwards")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="seconds: tiny data, a few requests, one server (the CI smoke test)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        help="server to create the ms_bench_* databases on",
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "results.json")
+    parser.add_argument(
+        "--var-dir", type=Path, default=ROOT / "var" / "bench", help="targets, static files"
+    )
+    parser.add_argument(
+        "--database-prefix",
+        default="ms_bench",
+        help="databases are named <prefix>_<scale>; must start with ms_bench",
+    )
+    args = parser.parse_args(argv)
+
+    scales = [s for s in args.scales.split(",") if s]
+    servers = [s for s in args.servers.split(",") if s]
+    if args.compare_servers:
+        servers = list(SERVERS)
+    if args.smoke:
+        scales, servers = ["tiny"], [servers[0]]
+        args.requests, args.duration, args.concurrency, args.warmup = 4, 10.0, 2, 1
+        args.rounds = 1
+    unknown = [s for s in servers if s not in SERVERS]
+    if unknown:
+        parser.error(f"unknown servers {unknown}")
+    only = {p for p in args.pages.split(",") if p} or None
+
+    if not args.database_prefix.startswith("ms_bench"):
+        parser.error("--database-prefix must start with ms_bench")
+    var: Path = args.var_dir
+    var.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "moskenes_social.settings.bench",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "CELERY_BROKER_URL": args.redis_url,
+        "VAR_DIR": str(var / "var"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    log("collectstatic (production static storage needs its manifest)")
+    manage(
+        {**env, "DATABASE_URL": database_url(args.database_url, "ms_bench_static")},
+        "collectstatic",
+        "--no-input",
+        "-v",
+        "0",
+    )
+
+    runs: list[dict[str, Any]] = []
+    generation: dict[str, Any] = {}
+    for scale in scales:
+        db = f"{args.database_prefix}_{scale}"
+        scale_env = {**env, "DATABASE_URL": database_url(args.database_url, db)}
+        targets_file = var / f"targets-{scale}.json"
+        reuse = args.keep_data and database_exists(args.database_url, db)
+        if reuse:
+            log(f"[{scale}] reusing database {db}")
+            manage(
+                scale_env,
+                "bench_data",
+                "--targets-only",
+                "--scale",
+                scale,
+                "--targets",
+                str(targets_file),
+            )
+        else:
+            log(f"[{scale}] creating database {db}, migrating")
+            database_recreate(args.database_url, db)
+            manage(scale_env, "migrate", "--no-input", "-v", "0")
+            log(f"[{scale}] generating data (seed {args.seed})")
+            manage(
+                scale_env,
+                "bench_data",
+                "--scale",
+                scale,
+                "--seed",
+                str(args.seed),
+                *(["--posts", str(args.posts)] if args.posts and scale == scales[-1] else []),
+                "--targets",
+                str(targets_file),
+            )
+        targets = json.loads(targets_file.read_text(encoding="utf-8"))
+        generation[scale] = {k: targets.get(k) for k in ("counts", "seconds", "seed")}
+        try:
+            for name in servers:
+                server = SERVERS[name]
+                log(f"[{scale}] {server.description}")
+                with serving(server, scale_env, free_port()) as base_url:
+                    rows = measure(
+                        base_url=base_url,
+                        targets=targets,
+                        requests=args.requests,
+                        duration=args.duration,
+                        concurrency=args.concurrency,
+                        warmup=args.warmup,
+                        rounds=args.rounds,
+                        only=only,
+                    )
+                runs.append(
+                    {
+                        "scale": scale,
+                        "server": name,
+                        "server_description": server.description,
+                        "pages": rows,
+                    }
+                )
+        finally:
+            if args.drop or args.smoke:
+                database_drop(args.database_url, db)
+
+    output = {
+        "when": datetime.now(tz=UTC).isoformat(timespec="seconds"),
+        "settings": {
+            "requests": args.requests,
+            "duration": args.duration,
+            "concurrency": args.concurrency,
+            "warmup": args.warmup,
+            "rounds": args.rounds,
+            "cpus": os.cpu_count(),
+        },
+        "generation": generation,
+        "runs": runs,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(output, indent=2), encoding="utf-8")
+    print(table(runs))
+    for server in servers:
+        growth = growth_table(runs, server)
+        if growth:
+            print()
+            print(growth)
+    print(f"\nJSON: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,125 @@
+"""``make bench``: the generator's guard, the instruments, and a smoke run in CI.
+
+The smoke run starts the real runner (tiny data, a few requests per page, one server) so
+the benchmark cannot rot; it checks the shape of what it writes, never a timing.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client, override_settings
+
+from moskenes_social.bench.data import BenchDataError, bench_data_generate
+from moskenes_social.bench.middleware import QueryCountMiddleware
+from tests.conftest import Persona, skip_or_fail
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = {
+    "reference",
+    "account_list",
+    "account_page",
+    "request_queue",
+    "register_html",
+    "register_json",
+    "leader_start",
+    "responder_inbox",
+}
+
+
+@pytest.mark.django_db
+def test_the_generator_refuses_a_database_not_named_for_benchmarks() -> None:
+    # SQLite, or the test database (test_...): neither is a benchmark database.
+    with pytest.raises(BenchDataError):
+        bench_data_generate(scale="tiny", seed=1)
+
+
+def _bench_client(persona: Persona) -> Client:
+    return persona.client
+
+
+@pytest.mark.django_db
+@override_settings(
+    ROOT_URLCONF="moskenes_social.bench.urls",
+    MIDDLEWARE=["moskenes_social.bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE],
+)
+def test_the_reference_page_is_for_members_and_reports_its_queries(
+    personas: dict[str, Persona],
+) -> None:
+    """The access decision of the bench-only URL: members 200, anonymous to the login."""
+    for name, persona in personas.items():
+        response = _bench_client(persona).get("/bench/referanse/")
+        if name == "anonymous":
+            assert response.status_code == 302
+            assert response.headers["Location"].startswith("/logg-inn/")
+        else:
+            assert response.status_code == 200, name
+            assert int(response.headers["X-Query-Count"]) >= 1
+
+
+def test_the_reference_page_is_not_routed_in_production() -> None:
+    from django.urls import Resolver404, resolve
+
+    with pytest.raises(Resolver404):
+        resolve("/bench/referanse/")
+    assert QueryCountMiddleware.__module__ not in " ".join(settings.MIDDLEWARE)
+
+
+def _server_url() -> str:
+    db = settings.DATABASES["default"]
+    user = quote(str(db.get("USER") or "postgres"))
+    password = f":{quote(str(db['PASSWORD']))}" if db.get("PASSWORD") else ""
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or "5432"
+    return f"postgres://{user}{password}@{host}:{port}/postgres"
+
+
+@pytest.mark.bench
+def test_smoke_run_measures_every_page(tmp_path: Path) -> None:
+    if connection.vendor != "postgresql":
+        skip_or_fail("the benchmark needs PostgreSQL (DATABASE_URL=postgres://...)")
+    out = tmp_path / "results.json"
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scripts.bench.run",
+            "--smoke",
+            "--database-url",
+            _server_url(),
+            "--database-prefix",
+            f"ms_bench_smoke_{os.getpid()}",
+            "--var-dir",
+            str(tmp_path / "var"),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert results["generation"]["tiny"]["counts"]["accounts"] > 0
+    [run] = results["runs"]
+    assert run["scale"] == "tiny"
+    pages = {page["name"]: page for page in run["pages"]}
+    assert set(pages) == PAGES
+    for page in pages.values():
+        assert page["requests"] > 0
+        assert page["errors"] == 0, page
+        assert isinstance(page["queries"], int), page
+        assert page["ratio"] is not None
+        assert {"rps", "median_ms", "p95_ms", "p99_ms"} <= set(page)
+    # Served from the cache: the public register costs no query once warm.
+    assert pages["register_json"]["queries"] == 0
+    assert "reference" in completed.stdout
