@@ -11,6 +11,10 @@ municipality's social media, each step as the person who does it, through the pa
    is due under the new deadline; time passes: the reminder (e-mail and in-app) comes once,
    then the escalation to the leader; the responder answers; no further reminder.
 5. A comment that reveals a child's health is triaged as sensitive and removed, not answered.
+6. A flood: the crisis leader starts crisis mode; the responder sees the banner and is
+   refused an answer; the crisis leader answers with the official message; over the
+   weekend a reminder goes to the crisis team, not the responder; the crisis ends, the open
+   post's due time moves by the crisis's length, and the responder answers it.
 7. The owner asks to close the account; the rådmann approves; it leaves the register.
 8. The rådmann reads the log: every step above, with who, when and why.
 
@@ -49,6 +53,7 @@ from django.utils import formats, timezone, translation
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from accounts.crisis.models import CrisisPeriod
 from accounts.posts.models import Post, PostStatus
 from accounts.posts.reminders import post_reminders_send_due
 from moskenes_social.notifications.tasks import notifications_deliver_pending
@@ -99,7 +104,8 @@ KARI = Person(
 )  # fmt: skip
 LISE = Person("leder", "Lise", "Leder", "Rektor", "skole", Role.LEADER)
 ANDERS = Person("ansatt", "Anders", "Ansatt", "Lærer", "skole", None)
-CAST = [RADMANN, KARI, LISE, ANDERS]
+KRISTIAN = Person("kriseleder", "Kristian", "Krise", "Beredskapsleder", "stab", Role.CRISIS_LEADER)
+CAST = [RADMANN, KARI, LISE, ANDERS, KRISTIAN]
 
 
 def _cast() -> dict[str, User]:
@@ -311,6 +317,7 @@ def test_the_whole_journey(browsers: Browsers, live_server: LiveServer) -> None:
         step_3_responsibility(browsers)
         complaint = step_4_complaint(browsers, live_server, traveller)
         step_5_sensitive(browsers, live_server)
+        step_6_crisis(browsers, live_server, traveller)
         step_7_closing(browsers)
         step_8_log(browsers, complaint)
     # Every page the journey visited passed the gates at least once (the login page's
@@ -320,7 +327,7 @@ def test_the_whole_journey(browsers: Browsers, live_server: LiveServer) -> None:
 
 
 def step_1_guideline(b: Browsers) -> None:
-    """The rådmann records version 2 with a 4-hour deadline; Kari and Anders acknowledge."""
+    """The rådmann records version 2 with a 4-hour deadline; the staff acknowledge it."""
     radmann = b.of(RADMANN)
     nav(radmann, "Veileder")
     expect(radmann.get_by_role("heading", level=1)).to_have_text(
@@ -355,7 +362,7 @@ def step_1_guideline(b: Browsers) -> None:
     expect(radmann.get_by_text("Ingen har bekreftet")).to_be_visible()
     b.check(radmann)  # empty state
 
-    for person in (KARI, ANDERS):
+    for person in (KARI, LISE, ANDERS):
         page = b.of(person)
         notice = page.get_by_role("region", name="Les versjon 2 av veilederen")
         expect(notice).to_contain_text("Les veilederen")
@@ -365,8 +372,8 @@ def step_1_guideline(b: Browsers) -> None:
 
     radmann.reload()
     read = radmann.get_by_role("table", name="Brukere som har bekreftet")
-    expect(read).to_contain_text(KARI.name)
-    expect(read).to_contain_text(ANDERS.name)
+    for person in (KARI, LISE, ANDERS):
+        expect(read).to_contain_text(person.name)
     b.check(radmann)
 
 
@@ -457,7 +464,6 @@ def step_2_request(b: Browsers) -> None:
     radmann.get_by_role("link", name=ACCOUNT, exact=True).click()
     expect(main(radmann)).to_contain_text("Foreldre og foresatte til elever ved skolen")
     b.check(radmann)
-    tour(radmann, "2-soknad")
     radmann.get_by_label("Godkjenn").check()
     radmann.get_by_label("Begrunnelse eller kommentar").fill("Målgruppen er nå tydelig.")
     radmann.get_by_role("button", name="Lagre beslutning").click()
@@ -693,6 +699,132 @@ def step_5_sensitive(b: Browsers, live_server: LiveServer) -> None:
     b.check(anders)
 
 
+FLOOD_Q1_ID, FLOOD_Q2_ID = f"{PAGE_ID}_777_1", f"{PAGE_ID}_777_2"
+FLOOD_Q1 = "Er skolen stengt på mandag på grunn av flommen?"
+FLOOD_Q2 = "Hvor skal elevene møte når fylkesveien er stengt?"
+OFFICIAL = "Fylkesvei 93 er stengt ved Reine. Skolen holder stengt mandag; følg med på nettsiden."
+CRISIS_REASON = "Flom i Reine sentrum"
+CRISIS_SUMMARY = "Veien er åpnet igjen; skolen åpner som vanlig tirsdag."
+CRISIS_SUBJECT = f"Krisemodus: et innlegg på {ACCOUNT} venter på svar"
+
+
+def step_6_crisis(b: Browsers, live_server: LiveServer, traveller: time_machine.Traveller) -> None:
+    """A flood on Friday: crisis mode over the weekend, through the crisis leader's pages."""
+    for comment_id, author, text in (
+        (FLOOD_Q1_ID, "Per Pappa", FLOOD_Q1),
+        (FLOOD_Q2_ID, "Mia Mamma", FLOOD_Q2),
+    ):
+        assert deliver_comment(live_server, comment_id=comment_id, author=author, message=text) == (
+            200,
+            {"created": 1},
+        )
+
+    kristian = b.of(KRISTIAN)
+    panel = kristian.get_by_role("region", name="Kriseberedskap")
+    expect(panel).to_contain_text("Ingen krise er aktiv.")
+    b.check(kristian)
+    panel.get_by_role("link", name="Start krisemodus").click()
+    kristian.get_by_role("radio", name="Bare kontoene som er valgt nedenfor").check()
+    kristian.get_by_role("button", name="Fortsett").click()
+    expect(kristian.locator("#form-errors")).to_contain_text("Velg minst én konto")
+    b.check(kristian)
+    kristian.get_by_label("Begrunnelse").fill(CRISIS_REASON)
+    kristian.get_by_label("Det offisielle budskapet").fill(OFFICIAL)
+    kristian.get_by_label("Lenke til kommunens nettside").fill("https://www.example.org/flom")
+    kristian.get_by_role("radio", name="Alle offisielle kontoer").check()
+    kristian.get_by_role("button", name="Fortsett").click()
+    expect(kristian.get_by_role("heading", level=1)).to_have_text("Bekreft: start krisemodus")
+    b.check(kristian)
+    kristian.get_by_role("button", name="Start krisemodus nå").click()
+    expect(kristian.get_by_role("status").first).to_contain_text("Krisemodus er aktiv.")
+    b.check(kristian)
+
+    # The responder: the banner on every page, the post readable, and no answer.
+    anders = b.of(ANDERS)
+    anders.goto("/")
+    expect(anders.get_by_role("region", name="Krisemodus")).to_contain_text(OFFICIAL)
+    b.check(anders)
+    nav(anders, "Innlegg")
+    anders.get_by_role("link", name=FLOOD_Q1).click()
+    expect(anders.get_by_role("note")).to_contain_text("Krisemodus er aktiv.")
+    expect(anders.get_by_role("link", name="Registrer svaret")).to_have_count(0)
+    b.check(anders)
+    tour(anders, "6-krise")
+    anders.goto(anders.url + "svar/")  # the answer page by its address: refused
+    expect(anders.get_by_role("heading", level=1)).to_have_text("Ingen tilgang")
+    expect(main(anders)).to_contain_text("bare kriseledelsen")
+    b.check(anders)
+
+    # The crisis leader answers the first question with the official message, in one step.
+    first = Post.objects.get(platform_id=FLOOD_Q1_ID)
+    kristian.goto("/")
+    kristian.get_by_role("region", name="Kriseberedskap").get_by_role(
+        "link", name="Kriseinnboks"
+    ).click()
+    expect(kristian.get_by_role("table")).to_contain_text(FLOOD_Q2)
+    b.check(kristian)
+    kristian.get_by_role(
+        "button", name=f"Svar med det offisielle budskapet – innlegg {first.pk}"
+    ).click()
+    expect(kristian.get_by_role("status").first).to_contain_text(
+        "er besvart med det offisielle budskapet"
+    )
+    b.check(kristian)
+
+    # The weekend passes. On Monday morning the second question falls due: in crisis mode
+    # the reminder goes to the crisis team, not to the responder.
+    second = Post.objects.get(platform_id=FLOOD_Q2_ID)
+    due_in_crisis = second.due_at
+    move_clock(traveller, due_in_crisis + timedelta(minutes=10))
+    assert run_beat() == 1
+    assert len(mails_to(KRISTIAN, CRISIS_SUBJECT)) == 1
+    assert len(mails_to(ANDERS, DUE_SUBJECT)) == 1  # still only step 4's
+
+    # The crisis leader ends it; the open post gets back the time the crisis took.
+    kristian.goto("/")
+    kristian.get_by_role("region", name="Kriseberedskap").get_by_role(
+        "link", name="Avslutt krisemodus"
+    ).click()
+    kristian.get_by_role("button", name="Avslutt krisemodus").click()
+    expect(kristian.locator("#form-errors")).to_be_visible()
+    b.check(kristian)
+    kristian.get_by_label("Oppsummering").fill(CRISIS_SUMMARY)
+    kristian.get_by_role("button", name="Avslutt krisemodus").click()
+    expect(kristian.get_by_role("status").first).to_contain_text("Krisemodus er avsluttet.")
+    expect(kristian.get_by_role("region", name="Innlegg under krisen")).to_contain_text(
+        "Offisielt budskap"
+    )
+    b.check(kristian)
+    crisis = CrisisPeriod.objects.get()
+    assert crisis.ended_at is not None
+    second.refresh_from_db()
+    assert second.due_at == due_in_crisis + (crisis.ended_at - crisis.started_at)
+
+    # The responder answers the rest, as usual.
+    anders.goto("/")
+    expect(anders.get_by_role("region", name="Krisemodus")).to_have_count(0)
+    nav(anders, "Innlegg")
+    row = anders.get_by_role("row").filter(has_text=FLOOD_Q2)
+    expect(row).to_contain_text(local(second.due_at, "j. M H:i"))
+    expect(anders.get_by_role("table")).not_to_contain_text(FLOOD_Q1)
+    b.check(anders)
+    row.get_by_role("link", name=FLOOD_Q2).click()
+    anders.get_by_role("link", name="Vurder").click()
+    anders.get_by_role("radio", name="Spørsmål").check()
+    anders.get_by_role("radio", name="Ja").check()
+    anders.get_by_role("button", name="Lagre vurderingen").click()
+    anders.get_by_role("link", name="Registrer svaret").click()
+    anders.get_by_label("Svaret som ble gitt").fill("Elevene møter ved Sørvågen skole kl. 08.")
+    anders.get_by_role("button", name="Registrer svaret").click()
+    expect(anders.get_by_role("status").first).to_contain_text("Svaret er registrert.")
+    b.check(anders)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.answered_by_id) == (PostStatus.ANSWERED, crisis.started_by_id)
+    assert first.answer_text.startswith(OFFICIAL)
+    assert second.status == PostStatus.ANSWERED
+
+
 def step_7_closing(b: Browsers) -> None:
     """Lise asks to close the page; the rådmann approves; it leaves the register."""
     lise = b.of(LISE)
@@ -753,6 +885,7 @@ class Logged:
 
 
 MON, TUE, FRI = "30. november 2026", "1. desember 2026", "4. desember 2026"
+NEXT_MON = "7. desember 2026"
 SYSTEM = "Systemet"
 REQUEST = ACCOUNT
 CLOSING = f"Nedleggelse: {ACCOUNT}"
@@ -761,13 +894,19 @@ V2 = "Veileder for bruk av sosiale medier, versjon 2"
 
 def _expected_log(complaint: Post, removed: Post) -> list[Logged]:
     first, second = f"Innlegg {complaint.pk} på {ACCOUNT}", f"Innlegg {removed.pk} på {ACCOUNT}"
+    flood_1, flood_2 = (
+        f"Innlegg {Post.objects.get(platform_id=platform_id).pk} på {ACCOUNT}"
+        for platform_id in (FLOOD_Q1_ID, FLOOD_Q2_ID)
+    )
     rolf, kari, lise, anders = RADMANN.name, KARI.name, LISE.name, ANDERS.name
+    kristian = KRISTIAN.name
     return [
         # 1. The guideline
         Logged(rolf, "Utkast startet", V2, day=MON),
         Logged(rolf, "Parametrene endret", V2),
         Logged(rolf, "Versjon vedtatt", V2, "fra åtte til fire arbeidstimer"),
         Logged(kari, "Bekreftet å ha lest veilederen", V2),
+        Logged(lise, "Bekreftet å ha lest veilederen", V2),
         Logged(anders, "Bekreftet å ha lest veilederen", V2),
         # 2. The request
         Logged(kari, "Søknad lagret som utkast", REQUEST),
@@ -792,9 +931,20 @@ def _expected_log(complaint: Post, removed: Post) -> list[Logged]:
         Logged(SYSTEM, "Innlegg mottatt", second, day=FRI),
         Logged(anders, "Innlegg vurdert", second, "Slett innlegget"),
         Logged(anders, "Innlegg fjernet (sensitive opplysninger)", second),
+        # 6. The flood: crisis mode from Friday to Monday
+        Logged(SYSTEM, "Innlegg mottatt", flood_1, day=FRI),
+        Logged(SYSTEM, "Innlegg mottatt", flood_2, day=FRI),
+        Logged(kristian, "Krisemodus startet", "Krise fra", CRISIS_REASON, day=FRI),
+        Logged(kristian, "Innlegg besvart", flood_1, day=FRI),
+        Logged(
+            SYSTEM, "Påminnelse sendt", flood_2, f"kriseledelsen varslet: {kristian}.", day=NEXT_MON
+        ),  # fmt: skip
+        Logged(kristian, "Krisemodus avsluttet", "Krise fra", CRISIS_SUMMARY, day=NEXT_MON),
+        Logged(anders, "Innlegg vurdert", flood_2, "Svar på innlegget"),
+        Logged(anders, "Innlegg besvart", flood_2, day=NEXT_MON),
         # 7. Closing
         Logged(lise, "Søknad sendt til rådmannen", CLOSING, "Fra nyttår samles"),
-        Logged(rolf, "Konto lagt ned", ACCOUNT, "Fra nyttår samles", day=FRI),
+        Logged(rolf, "Konto lagt ned", ACCOUNT, "Fra nyttår samles", day=NEXT_MON),
         Logged(rolf, "Søknad godkjent", CLOSING, "Én kanal er nok."),
     ]
 
