@@ -207,9 +207,11 @@ def crisis_inbox_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def crisis_answer_official_view(request: HttpRequest, post_id: int) -> HttpResponse:
     """Answer one post with the official message, then back to where the button was."""
-    post = get_object_or_404(Post.objects.select_related("account__unit"), id=post_id)
+    # The role first: to anyone outside the crisis team, a post that exists and one that
+    # does not answer alike (403), so the page tells no outsider which posts exist.
     if not permissions.can_use_crisis_inbox(request.user):
         raise PermissionDenied
+    post = get_object_or_404(Post.objects.select_related("account__unit"), id=post_id)
     try:
         crisis_post_answer_official(actor=request_user(request), post=post)
     except (CrisisError, PostError) as exc:

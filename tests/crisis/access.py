@@ -44,3 +44,13 @@ ACCESS |= {
         only(TEAM, 302), method="post", kwargs=_post_on_covered_account
     ),
 }
+
+
+# --- Object level: the one-step answer names a post by number. Outside the crisis team,
+# a post that does not exist is refused like one that does (403), so the answer tells an
+# outsider nothing about which posts exist; the team gets 404.
+OBJECT_ACCESS: dict[str, Access] = {
+    "crisis:answer_official [a post that does not exist]": Access(
+        only(TEAM, 404), method="post", kwargs=lambda personas: {"post_id": 999_999}
+    ),
+}
