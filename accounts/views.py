@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from moskenes_social.audit.models import Event
+from moskenes_social.forms import add_service_error
 from moskenes_social.people.auth import request_user
 
 from . import permissions
@@ -27,7 +28,6 @@ from .forms import (
     RegisterSearchForm,
     ResponsibilityAssignForm,
     ResponsibilityDateForm,
-    add_service_error,
 )
 from .models import Account, Platform, Responsibility, ResponsibilityRole
 from .register import (

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Account
 from accounts.permissions import can_request_closing, can_view_account
+from moskenes_social.forms import add_service_error
 from moskenes_social.people.auth import request_user
 from policy.selectors import policy_in_force
 
@@ -40,14 +41,6 @@ def _get_visible(request: HttpRequest, request_id: int) -> AccountRequest:
     if not permissions.can_view_request(request.user, account_request):
         raise Http404
     return account_request
-
-
-def _add_errors(form: AccountRequestForm | DecisionForm, error: RequestError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_GET
@@ -99,7 +92,7 @@ def _request_form(request: HttpRequest, account_request: AccountRequest | None) 
                     answers=form.answers(),
                 )
         except RequestError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             if "submit" not in request.POST:
                 messages.success(request, _("The draft is saved."))
@@ -109,7 +102,7 @@ def _request_form(request: HttpRequest, account_request: AccountRequest | None) 
                     actor=user, request=saved, acknowledged=form.cleaned_data["acknowledge"]
                 )
             except RequestError as error:
-                _add_errors(form, error)
+                add_service_error(form, error)
                 # The draft exists now: further saves go to it.
                 form.instance = saved
                 account_request = saved
@@ -177,7 +170,7 @@ def request_decide_view(request: HttpRequest, request_id: int) -> HttpResponse:
                 text=form.cleaned_data["text"],
             )
         except RequestError as error:
-            _add_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Your decision is saved."))
             return redirect("approvals:queue")
@@ -235,11 +228,7 @@ def closing_request_create(request: HttpRequest, account_id: int) -> HttpRespons
                 reason=form.cleaned_data["closing_reason"],
             )
         except RequestError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field, errors)
-            else:
-                form.add_error(None, error.messages)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The request to close the account is sent."))
             return redirect("approvals:detail", created.pk)

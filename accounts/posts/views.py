@@ -20,10 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.crisis.lockout import crisis_covering, crisis_lockout_message
-from accounts.forms import add_service_error
 from accounts.models import Account
 from accounts.selectors import accounts_for_responder
 from moskenes_social.audit.models import Event
+from moskenes_social.forms import add_service_error
 from moskenes_social.people.auth import request_user
 from policy.selectors import policy_in_force
 
