@@ -221,9 +221,11 @@ class Post(models.Model):
         ]
         indexes = [
             # post_reminder_send_one_due (Celery beat "posts-reminders") looks only at open
-            # posts with a reminder scheduled.
+            # posts with a reminder scheduled, in (next_reminder_at, id) order: with the id
+            # in the index, many reminders due at the same moment (``make bench``: 100,000)
+            # are read in order instead of sorted on every call.
             models.Index(
-                fields=["next_reminder_at"],
+                fields=["next_reminder_at", "id"],
                 name="posts_reminder_due",
                 condition=Q(status="open", next_reminder_at__isnull=False),
             ),

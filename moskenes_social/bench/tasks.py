@@ -9,6 +9,7 @@ the Redis list ``bench:<run>``.
 
 import json
 import time
+from collections.abc import Callable
 
 import redis
 from celery import shared_task
@@ -52,14 +53,25 @@ def reference_claim_one() -> bool:
 
 @shared_task(ignore_result=True)
 def bench_sweep(*, kind: str, until: float, run: str) -> None:
-    step = post_reminder_send_one_due if kind == "reminders" else reference_claim_one
+    step: Callable[[], bool] = (
+        post_reminder_send_one_due if kind == "reminders" else reference_claim_one
+    )
     started = time.time()
     handled = 0
-    while time.time() < until and step():
-        handled += 1
-    ended = time.time()
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    client.rpush(
-        f"bench:{run}",
-        json.dumps({"kind": kind, "handled": handled, "started": started, "ended": ended}),
-    )
+    error = ""
+    try:
+        while time.time() < until and step():
+            handled += 1
+    except Exception as exc:
+        error = repr(exc)
+        raise
+    finally:
+        # Reported even on an error, so that the runner does not wait in vain.
+        report = {
+            "kind": kind,
+            "handled": handled,
+            "started": started,
+            "ended": time.time(),
+            "error": error,
+        }
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).rpush(f"bench:{run}", json.dumps(report))

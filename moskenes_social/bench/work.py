@@ -115,6 +115,14 @@ def sweep_prepare(*, posts: int) -> dict[str, Any]:
     return {"stage": stage, "posts": posts, "other_reminders_moved": moved}
 
 
+def sweep_vacuum() -> None:
+    """VACUUM ANALYZE the posts after ``sweep_prepare`` (outside its transaction), as
+    autovacuum would before long: every run starts without the dead rows of the last one,
+    and the planner knows that 100,000 posts are due, not a handful."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {Post._meta.db_table}")
+
+
 def sweep_check(
     *, since: datetime, stage: str, reference: bool, finish: bool = False
 ) -> dict[str, Any]:

@@ -322,12 +322,16 @@ def measure_webhook(
 
 
 @contextmanager
-def celery_workers(env: dict[str, str], redis_url: str, count: int) -> Iterator[Celery]:
+def celery_workers(
+    env: dict[str, str], redis_url: str, count: int, log_dir: Path
+) -> Iterator[Celery]:
     """``count`` real Celery worker processes (solo pool: one task at a time each) on the
     queue ``bench`` with the bench tasks; yields a client app once all answer a ping."""
     app = Celery("bench-runner", broker=redis_url)
     app.conf.broker_connection_retry_on_startup = True
     processes = []
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_file = (log_dir / "celery-workers.log").open("ab")
     try:
         for i in range(count):
             processes.append(
@@ -353,6 +357,8 @@ def celery_workers(env: dict[str, str], redis_url: str, count: int) -> Iterator[
                     cwd=ROOT,
                     env=env,
                     start_new_session=True,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
                 )
             )
         deadline = time.monotonic() + 90
@@ -379,6 +385,7 @@ def celery_workers(env: dict[str, str], redis_url: str, count: int) -> Iterator[
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait()
+        log_file.close()
 
 
 def purge_queues(redis_url: str) -> None:
@@ -406,7 +413,7 @@ def sweep_once(
 
     prepared = manage_json(env, "bench_work", "sweep-prepare", "--posts", str(posts))
     purge_queues(redis_url)
-    client = redis.Redis.from_url(redis_url)
+    client = redis.Redis.from_url(redis_url, socket_timeout=60)
     run = secrets.token_hex(4)
     since = datetime.now(tz=UTC)
     until = time.time() + duration
@@ -417,13 +424,18 @@ def sweep_once(
             queue="bench",
         )
     reports = []
-    for _ in range(workers):
-        popped = client.blpop([f"bench:{run}"], timeout=int(duration) + 120)
-        if popped is None:
+    deadline = time.monotonic() + duration + 120
+    while len(reports) < workers:
+        popped = client.blpop([f"bench:{run}"], timeout=5)
+        if popped is not None:
+            reports.append(json.loads(popped[1]))
+        elif time.monotonic() > deadline:
             raise RuntimeError("a sweep task did not report back")
-        reports.append(json.loads(popped[1]))
     client.delete(f"bench:{run}")
     purge_queues(redis_url)
+    errors = [r["error"] for r in reports if r.get("error")]
+    if errors:
+        raise RuntimeError(f"the {kind} sweep failed in a worker: {errors}")
     handled = sum(r["handled"] for r in reports)
     seconds = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
     check_args = ["--since", since.isoformat(), "--stage", prepared["stage"]]
@@ -457,12 +469,12 @@ def sweep_once(
 
 
 def measure_sweep(
-    *, env: dict[str, str], redis_url: str, posts: int, duration: float
+    *, env: dict[str, str], redis_url: str, posts: int, duration: float, log_dir: Path
 ) -> list[dict[str, Any]]:
     """The reference loop and the real sweep, each with one worker and with two; the
     ratio is the sweep's rate over the reference's with as many workers."""
     rows: list[dict[str, Any]] = []
-    with celery_workers(env, redis_url, 2) as app:
+    with celery_workers(env, redis_url, 2, log_dir) as app:
         plan = [(k, w) for w in (1, 2) for k in ("reference", "reminders")]
         for i, (kind, workers) in enumerate(plan):
             rows.append(
@@ -599,6 +611,7 @@ def main(argv: list[str] | None = None) -> int:
         "--sweep-duration", type=float, default=30.0, help="seconds at most per sweep run"
     )
     parser.add_argument("--no-sweep", action="store_true", help="skip the reminder sweep")
+    parser.add_argument("--no-pages", action="store_true", help="skip the pages")
     parser.add_argument(
         "--webhook-requests", type=int, default=1200, help="deliveries at most per side"
     )
@@ -679,7 +692,8 @@ def main(argv: list[str] | None = None) -> int:
         targets_file = var / f"targets-{scale}.json"
         reuse = args.keep_data and database_exists(args.database_url, db)
         if reuse:
-            log(f"[{scale}] reusing database {db}")
+            log(f"[{scale}] reusing database {db}; migrating it to this code")
+            manage(scale_env, "migrate", "--no-input", "-v", "0")
             manage(
                 scale_env,
                 "bench_data",
@@ -711,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
             page_ids: list[str] = []
             if not args.no_webhook:
                 page_ids = manage_json(scale_env, "bench_work", "webhook-prepare")["pages"]
-            for name in servers:
+            for name in [] if args.no_pages else servers:
                 server = SERVERS[name]
                 log(f"[{scale}] {server.description}")
                 with serving(server, scale_env, free_port()) as base_url:
@@ -755,6 +769,7 @@ def main(argv: list[str] | None = None) -> int:
                             redis_url=args.redis_url,
                             posts=args.sweep_posts,
                             duration=args.sweep_duration,
+                            log_dir=var,
                         ),
                     }
                 )

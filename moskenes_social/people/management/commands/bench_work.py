@@ -35,6 +35,7 @@ class Command(BaseCommand):
         result: dict[str, Any]
         if action == "sweep-prepare":
             result = work.sweep_prepare(posts=options["posts"])
+            work.sweep_vacuum()
         elif action == "sweep-check":
             result = work.sweep_check(
                 since=datetime.fromisoformat(options["since"]),
