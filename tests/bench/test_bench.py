@@ -152,3 +152,26 @@ def test_smoke_run_measures_every_page_the_webhook_and_the_sweep(tmp_path: Path)
         assert check["reminder_rows"] >= check["posts"], check  # one per recipient
     for name in ("reference_1", "reference_2"):
         assert runs[name]["check"]["events"] == runs[name]["check"]["reminder_rows"] == 0
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="moskenes_social.bench.urls", FACEBOOK_APP_SECRET="s3cret")
+def test_the_webhook_reference_checks_the_signature_only(client: Client) -> None:
+    import hashlib
+    import hmac
+
+    body = b'{"object": "page", "entry": []}'
+    good = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    url = "/bench/webhook-referanse/"
+    ok = client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=good)
+    assert ok.status_code == 200
+    bad = client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256="x")
+    assert bad.status_code == 403
+    assert client.get(url).status_code == 405
+
+
+def test_the_webhook_reference_is_not_routed_in_production() -> None:
+    from django.urls import Resolver404, resolve
+
+    with pytest.raises(Resolver404):
+        resolve("/bench/webhook-referanse/")
