@@ -423,7 +423,7 @@ def sweep_once(
             kwargs={"kind": kind, "until": until, "run": run},
             queue="bench",
         )
-    reports = []
+    reports: list[dict[str, Any]] = []
     deadline = time.monotonic() + duration + 120
     while len(reports) < workers:
         popped = client.blpop([f"bench:{run}"], timeout=5)
