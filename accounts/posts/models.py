@@ -235,6 +235,14 @@ class Post(models.Model):
                 name="posts_open_by_due",
                 condition=Q(status="open"),
             ),
+            # The inbox of someone who sees every account (most urgent first, a page at a
+            # time): read in order instead of sorting every open post (2.4 s a page with
+            # 10 million posts, ``make bench``).
+            models.Index(
+                fields=["due_at", "id"],
+                name="posts_open_by_due_all",
+                condition=Q(status="open"),
+            ),
         ]
 
     def __str__(self) -> str:
