@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from moskenes_social.people.models import Unit, User
 
 from .models import Account, AccountStatus, Platform, ResponsibilityRole
-from .selectors import units_with_accounts, users_assignable
+from .selectors import users_assignable
 
 
 class UserChoiceField(forms.ModelChoiceField[User]):
@@ -57,12 +57,14 @@ class PlainSelect(forms.Select):
 
 
 class AccountFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
+    # A search by the unit's name, not a list of units: at national scale there are
+    # 3,000 units with accounts (``make bench``), too many to choose among in a select.
+    unit = forms.CharField(
         label=_("Unit"),
-        queryset=Unit.objects.none(),
         required=False,
-        empty_label=_("All units"),
-        widget=PlainSelect,
+        max_length=100,
+        help_text=_("Part of the unit's name."),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     platform = forms.ChoiceField(
         label=_("Platform"), choices=[("", _("All platforms")), *Platform.choices], required=False
@@ -73,15 +75,6 @@ class AccountFilterForm(forms.Form):
         required=False,
     )
     mine = forms.BooleanField(label=_("Only accounts I am responsible for"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        unit = self.fields["unit"]
-        unit.queryset = units_with_accounts()  # type: ignore[attr-defined]
-        # The options as (id, name) pairs, not model instances: at national scale there
-        # are 3,000 (``make bench``). The queryset checks a chosen unit.
-        options = units_with_accounts().values_list("id", "name")
-        unit.widget.choices = [("", unit.empty_label), *options]  # type: ignore[attr-defined]
 
 
 class AccountEditForm(forms.ModelForm[Account]):

@@ -118,14 +118,18 @@ def accounts_active_with_handle(*, platform: str, handle: str) -> QuerySet[Accou
 def accounts_list(
     *,
     unit: Unit | None = None,
+    unit_name: str = "",
     platform: str = "",
     status: str = "",
     responsible: User | None = None,
 ) -> QuerySet[Account]:
-    """The account list, filtered; with the unit and coverage counts in one query."""
+    """The account list, filtered (``unit_name``: part of the unit's name); with the unit
+    and coverage counts in one query."""
     accounts = Account.objects.select_related("unit")
     if unit is not None:
         accounts = accounts.filter(unit=unit)
+    if unit_name.strip():
+        accounts = accounts.filter(unit__name__icontains=unit_name.strip())
     if platform:
         accounts = accounts.filter(platform=platform)
     if status:

@@ -107,7 +107,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {
-            "unit": form.cleaned_data["unit"],
+            "unit_name": form.cleaned_data["unit"],
             "platform": form.cleaned_data["platform"],
             "status": form.cleaned_data["status"],
             "responsible": request_user(request) if form.cleaned_data["mine"] else None,

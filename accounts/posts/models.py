@@ -221,9 +221,11 @@ class Post(models.Model):
         ]
         indexes = [
             # post_reminder_send_one_due (Celery beat "posts-reminders") looks only at open
-            # posts with a reminder scheduled.
+            # posts with a reminder scheduled, in (next_reminder_at, id) order: with the id
+            # in the index, many reminders due at the same moment (``make bench``: 100,000)
+            # are read in order instead of sorted on every call.
             models.Index(
-                fields=["next_reminder_at"],
+                fields=["next_reminder_at", "id"],
                 name="posts_reminder_due",
                 condition=Q(status="open", next_reminder_at__isnull=False),
             ),
@@ -231,6 +233,14 @@ class Post(models.Model):
             models.Index(
                 fields=["account", "due_at"],
                 name="posts_open_by_due",
+                condition=Q(status="open"),
+            ),
+            # The inbox of someone who sees every account (most urgent first, a page at a
+            # time): read in order instead of sorting every open post (2.4 s a page with
+            # 10 million posts, ``make bench``).
+            models.Index(
+                fields=["due_at", "id"],
+                name="posts_open_by_due_all",
                 condition=Q(status="open"),
             ),
         ]

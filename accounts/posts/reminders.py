@@ -36,16 +36,17 @@ logger = logging.getLogger(__name__)
 _BATCH = 20
 
 
-def _reminder_recipients(post: Post, stage: ReminderStage) -> list[User]:
+def _reminder_recipients(post: Post, stage: ReminderStage, *, in_crisis: bool) -> list[User]:
     """Who a reminder stage goes to: for "responders", the account's responders (else its
     backups, else its owners); for "owner", its owners (else the unit's leaders).
 
-    The one place that decides. While a crisis covers the account, every stage goes to
+    The one place that decides. While a crisis covers the account (``in_crisis``, from
+    ``crisis_covering``), every stage goes to
     the crisis team instead: the ordinary responders are paused, and what falls due is
     the team's to answer.
     """
     account = post.account
-    if crisis_covering(account=account) is not None:
+    if in_crisis:
         return list(crisis_team_users().order_by("id"))
     rows = [
         r
@@ -168,8 +169,10 @@ def _post_remind(*, post_id: int, scheduled: datetime, stage_code: str, now: dat
         )
         if claimed != 1:
             return False
+        # Looked up once: who is reminded and what they are told both depend on it.
+        in_crisis = crisis_covering(account=post.account) is not None
         sent: list[User] = []
-        for recipient in _reminder_recipients(post, stage):
+        for recipient in _reminder_recipients(post, stage, in_crisis=in_crisis):
             try:
                 with transaction.atomic():
                     PostReminder.objects.create(
@@ -183,9 +186,8 @@ def _post_remind(*, post_id: int, scheduled: datetime, stage_code: str, now: dat
                 # Already reminded of this deadline at this stage (a retried task).
                 continue
             sent.append(recipient)
-        crisis = crisis_covering(account=post.account) is not None
         if sent:
-            subject, body = _message(post, stage, crisis=crisis)
+            subject, body = _message(post, stage, crisis=in_crisis)
             notifications_create(
                 recipients=sent,
                 subject=subject,
@@ -196,7 +198,7 @@ def _post_remind(*, post_id: int, scheduled: datetime, stage_code: str, now: dat
             actor=None,
             action="posts.reminder_sent",
             target=post,
-            reason=_reason(post, stage, sent, crisis=crisis),
+            reason=_reason(post, stage, sent, crisis=in_crisis),
             data={
                 "stage": stage.code,
                 "due_at": post.due_at.isoformat(),

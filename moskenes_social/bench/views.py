@@ -1,13 +1,20 @@
-"""The reference page of ``make bench``: the base layout, a constant body, one trivial query.
+"""The reference pages of ``make bench``.
 
-Every measured page is reported as a ratio to this one, served by the same server in the
-same run. Routed only by ``moskenes_social.bench.urls`` (``settings.bench``).
+``reference``: the base layout, a constant body, one trivial query; every measured page
+is reported as a ratio to it, served by the same server in the same run.
+``webhook_reference``: what the Facebook webhook does before any work of its own (read the
+body within the size limit, verify the signature) and a 200; webhook ingestion is reported
+as a ratio to it. Routed only by ``moskenes_social.bench.urls`` (``settings.bench``).
 """
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.posts.ingest import BodyTooLarge, _read_body, _signature_valid
 
 
 @require_GET
@@ -16,3 +23,16 @@ def reference(request: HttpRequest) -> HttpResponse:
         cursor.execute("SELECT 1")
         row = cursor.fetchone()
     return render(request, "bench/reference.html", {"value": row[0] if row else 0})
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def webhook_reference(request: HttpRequest) -> JsonResponse:
+    try:
+        body = _read_body(request)
+    except BodyTooLarge:
+        return JsonResponse({"error": "too large"}, status=413)
+    if not _signature_valid(body, request.headers.get("X-Hub-Signature-256", "")):
+        return JsonResponse({"error": "signature"}, status=403)
+    return JsonResponse({"created": 0})

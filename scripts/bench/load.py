@@ -3,6 +3,9 @@ time, loopback only. Reports requests per second, latency percentiles and the SQ
 per request that the bench settings' middleware puts in ``X-Query-Count``."""
 
 import asyncio
+import hashlib
+import hmac
+import json
 import statistics
 import time
 from collections import Counter
@@ -182,3 +185,134 @@ def load_page(
             expect_status=expect_status,
         )
     )
+
+
+def webhook_deliveries(
+    *, page_ids: list[str], prefix: str, count: int, secret: str, replay_every: int = 10
+) -> list[tuple[str, bytes, str]]:
+    """``count`` signed Facebook "new comment" deliveries as ``(comment id, body,
+    X-Hub-Signature-256)``; every ``replay_every``-th one repeats an earlier delivery
+    byte for byte (a replay, as Meta retries), so 10% are replays by default."""
+    deliveries: list[tuple[str, bytes, str]] = []
+    now = int(time.time())
+    for i in range(count):
+        if replay_every and i % replay_every == replay_every - 1:
+            deliveries.append(deliveries[i - replay_every // 2])
+            continue
+        page_id = page_ids[i % len(page_ids)]
+        comment_id = f"{prefix}{i}"
+        body = json.dumps(
+            {
+                "object": "page",
+                "entry": [
+                    {
+                        "id": page_id,
+                        "time": now,
+                        "changes": [
+                            {
+                                "field": "feed",
+                                "value": {
+                                    "item": "comment",
+                                    "verb": "add",
+                                    "comment_id": comment_id,
+                                    "post_id": f"{page_id}_{i // 50}",
+                                    "from": {"id": f"9{i:09d}", "name": "Innbygger"},
+                                    "message": f"Når åpner badet igjen? ({i})",
+                                    "created_time": now - 60,
+                                },
+                            }
+                        ],
+                    }
+                ],
+            }
+        ).encode()
+        signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        deliveries.append((comment_id, body, signature))
+    return deliveries
+
+
+async def _post_load(
+    *,
+    base_url: str,
+    path: str,
+    deliveries: list[tuple[str, bytes, str]],
+    duration: float,
+    concurrency: int,
+    delivered: set[str],
+) -> RawResult:
+    check_loopback(base_url)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    latencies: list[float] = []
+    statuses: Counter[str] = Counter()
+    queries: list[int] = []
+    errors = 0
+    size = 0
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60.0) as client:
+        issued = 0
+        deadline = time.monotonic() + duration
+
+        async def worker() -> None:
+            nonlocal issued, errors, size
+            while issued < len(deliveries) and time.monotonic() < deadline:
+                comment_id, body, signature = deliveries[issued]
+                issued += 1
+                started = time.perf_counter()
+                try:
+                    response = await client.post(
+                        path,
+                        content=body,
+                        headers={
+                            "Content-Type": "application/json",
+                            "X-Hub-Signature-256": signature,
+                        },
+                    )
+                except httpx.HTTPError:
+                    errors += 1
+                    statuses["error"] += 1
+                    continue
+                latencies.append(time.perf_counter() - started)
+                statuses[str(response.status_code)] += 1
+                if response.status_code != 200:
+                    errors += 1
+                else:
+                    delivered.add(comment_id)
+                size = len(response.content)
+                count = response.headers.get("X-Query-Count")
+                if count is not None:
+                    queries.append(int(count))
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        seconds = time.perf_counter() - started
+    return RawResult(
+        latencies=latencies,
+        statuses=statuses,
+        queries=queries,
+        errors=errors,
+        seconds=seconds,
+        bytes=size,
+    )
+
+
+def load_webhook(
+    *,
+    base_url: str,
+    path: str,
+    deliveries: list[tuple[str, bytes, str]],
+    duration: float = 20.0,
+    concurrency: int = 8,
+) -> tuple[RawResult, set[str]]:
+    """POST the deliveries in order (at most all of them, within ``duration`` seconds);
+    returns the figures and the comment ids answered with 200."""
+    delivered: set[str] = set()
+    result = asyncio.run(
+        _post_load(
+            base_url=base_url,
+            path=path,
+            deliveries=deliveries,
+            duration=duration,
+            concurrency=concurrency,
+            delivered=delivered,
+        )
+    )
+    return result, delivered

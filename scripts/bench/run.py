@@ -32,9 +32,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import psycopg2
+from celery import Celery
 from psycopg2 import sql
 
-from scripts.bench.load import RawResult, load_page, summarize
+from scripts.bench.load import RawResult, load_page, load_webhook, summarize, webhook_deliveries
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -146,6 +147,15 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
+def manage_json(env: dict[str, str], *args: str) -> dict[str, Any]:
+    """Run a management command that prints one JSON object; return it."""
+    completed = subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
 @contextmanager
 def serving(server: Server, env: dict[str, str], port: int) -> Iterator[str]:
     """Run the server until the block ends; yields its base URL once /healthz/ answers."""
@@ -238,6 +248,254 @@ def measure(
     return [ref, *rows]
 
 
+# --- Webhook ingestion ------------------------------------------------------------------------
+
+WEBHOOK_PATH = "/innlegg/webhook/facebook/"
+WEBHOOK_REFERENCE_PATH = "/bench/webhook-referanse/"
+
+
+def measure_webhook(
+    *,
+    base_url: str,
+    env: dict[str, str],
+    page_ids: list[str],
+    requests: int,
+    duration: float,
+    concurrency: int,
+    rounds: int,
+) -> dict[str, Any]:
+    """Signed comment deliveries (10% replays) to the webhook, each round right after a
+    burst to the reference view (signature check, 200); then one post per distinct id."""
+    secret = env["FACEBOOK_APP_SECRET"]
+    per_burst = max(1, requests // rounds)
+    token = secrets.token_hex(3)
+    prefix = f"bench-hook-{token}-"
+    references, bursts, ratios = [], [], []
+    delivered: set[str] = set()
+    sent = 0
+    for r in range(rounds):
+        ref, _ids = load_webhook(
+            base_url=base_url,
+            path=WEBHOOK_REFERENCE_PATH,
+            deliveries=webhook_deliveries(
+                page_ids=page_ids, prefix=f"bench-ref-{token}-{r}-", count=per_burst, secret=secret
+            ),
+            duration=duration / rounds,
+            concurrency=concurrency,
+        )
+        deliveries = webhook_deliveries(
+            page_ids=page_ids, prefix=f"{prefix}{r}-", count=per_burst, secret=secret
+        )
+        real, ids = load_webhook(
+            base_url=base_url,
+            path=WEBHOOK_PATH,
+            deliveries=deliveries,
+            duration=duration / rounds,
+            concurrency=concurrency,
+        )
+        sent += len(real.latencies) + real.errors
+        delivered |= ids
+        references.append(ref)
+        bursts.append(real)
+        ratios.append(real.rps / ref.rps if ref.rps else 0.0)
+    check = manage_json(env, "bench_work", "webhook-check", "--prefix", prefix)
+    check["delivered_distinct_ids"] = len(delivered)
+    check["ok"] = (
+        check["posts"] == check["distinct_ids"] == len(delivered) and not check["duplicated_ids"]
+    )
+    reference = summarize("webhook_reference", WEBHOOK_REFERENCE_PATH, references).as_dict()
+    reference["ratio"] = 1.0
+    row = summarize("webhook", WEBHOOK_PATH, bursts).as_dict()
+    row["ratio"] = round(statistics.median(ratios), 3)
+    row["ratios"] = [round(x, 3) for x in ratios]
+    row["deliveries"] = sent
+    row["check"] = check
+    log(
+        f"    webhook          {row['rps']:8.1f} req/s  p50 {row['median_ms']:7.1f} ms  "
+        f"queries {row['queries']}  ratio {row['ratio']:.2f}  reference {reference['rps']:.1f} "
+        f"req/s  check {'ok' if check['ok'] else 'FAILED'} {check}"
+    )
+    return {"reference": reference, "webhook": row}
+
+
+# --- The reminder sweep -------------------------------------------------------------------------
+
+
+@contextmanager
+def celery_workers(
+    env: dict[str, str], redis_url: str, count: int, log_dir: Path
+) -> Iterator[Celery]:
+    """``count`` real Celery worker processes (solo pool: one task at a time each) on the
+    queue ``bench`` with the bench tasks; yields a client app once all answer a ping."""
+    app = Celery("bench-runner", broker=redis_url)
+    app.conf.broker_connection_retry_on_startup = True
+    processes = []
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_file = (log_dir / "celery-workers.log").open("ab")
+    try:
+        for i in range(count):
+            processes.append(
+                subprocess.Popen(  # noqa: S603
+                    [
+                        str(BIN / "celery"),
+                        "-A",
+                        "moskenes_social",
+                        "worker",
+                        "--pool",
+                        "solo",
+                        "--queues",
+                        "bench",
+                        "--include",
+                        "moskenes_social.bench.tasks",
+                        "--hostname",
+                        f"bench{i + 1}-{os.getpid()}@%h",
+                        "--without-gossip",
+                        "--without-mingle",
+                        "--loglevel",
+                        "WARNING",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    start_new_session=True,
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        deadline = time.monotonic() + 90
+        while True:
+            for p in processes:
+                if p.poll() is not None:
+                    raise RuntimeError(f"a Celery worker exited with {p.returncode}")
+            replies = app.control.ping(timeout=1.0)
+            names = {name for reply in replies or [] for name in reply}
+            if sum(1 for n in names if f"-{os.getpid()}@" in n) >= count:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("the Celery workers did not answer within 90 s")
+        yield app
+    finally:
+        for p in processes:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                continue
+        for p in processes:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        log_file.close()
+
+
+def purge_queues(redis_url: str) -> None:
+    """Empty the benchmark's queues in its own Redis database: ``bench`` and the default
+    queue, where the reminders' e-mail deliveries wait (they are not what is measured)."""
+    import redis
+
+    redis.Redis.from_url(redis_url).delete("bench", "celery")
+
+
+def sweep_once(
+    *,
+    app: Celery,
+    env: dict[str, str],
+    redis_url: str,
+    kind: str,
+    workers: int,
+    posts: int,
+    duration: float,
+    finish: bool,
+) -> dict[str, Any]:
+    """Make ``posts`` reminders fall due at once; ``workers`` tasks sweep them until none
+    is due or ``duration`` seconds pass; then check exactly once."""
+    import redis
+
+    prepared = manage_json(env, "bench_work", "sweep-prepare", "--posts", str(posts))
+    purge_queues(redis_url)
+    client = redis.Redis.from_url(redis_url, socket_timeout=60)
+    run = secrets.token_hex(4)
+    since = datetime.now(tz=UTC)
+    until = time.time() + duration
+    for _ in range(workers):
+        app.send_task(
+            "moskenes_social.bench.tasks.bench_sweep",
+            kwargs={"kind": kind, "until": until, "run": run},
+            queue="bench",
+        )
+    reports: list[dict[str, Any]] = []
+    deadline = time.monotonic() + duration + 120
+    while len(reports) < workers:
+        popped = client.blpop([f"bench:{run}"], timeout=5)
+        if popped is not None:
+            reports.append(json.loads(popped[1]))
+        elif time.monotonic() > deadline:
+            raise RuntimeError("a sweep task did not report back")
+    client.delete(f"bench:{run}")
+    purge_queues(redis_url)
+    errors = [r["error"] for r in reports if r.get("error")]
+    if errors:
+        raise RuntimeError(f"the {kind} sweep failed in a worker: {errors}")
+    handled = sum(r["handled"] for r in reports)
+    seconds = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
+    check_args = ["--since", since.isoformat(), "--stage", prepared["stage"]]
+    if kind == "reference":
+        check_args.append("--reference")
+    if finish:
+        check_args.append("--finish")
+    check = manage_json(env, "bench_work", "sweep-check", *check_args)
+    check["ok"] = (
+        check["claimed"] == handled
+        and not check["missing"]
+        and not check["duplicates"]
+        and not check["unexpected"]
+    )
+    row = {
+        "name": f"{kind}_{workers}",
+        "kind": kind,
+        "workers": workers,
+        "posts": posts,
+        "handled": handled,
+        "seconds": round(seconds, 2),
+        "per_second": round(handled / seconds, 1) if seconds else 0.0,
+        "completed": check["still_due"] == 0,
+        "check": check,
+    }
+    log(
+        f"    sweep {kind:<10} x{workers}  {row['per_second']:8.1f}/s  {handled} in "
+        f"{row['seconds']} s  check {'ok' if check['ok'] else 'FAILED'} {check}"
+    )
+    return row
+
+
+def measure_sweep(
+    *, env: dict[str, str], redis_url: str, posts: int, duration: float, log_dir: Path
+) -> list[dict[str, Any]]:
+    """The reference loop and the real sweep, each with one worker and with two; the
+    ratio is the sweep's rate over the reference's with as many workers."""
+    rows: list[dict[str, Any]] = []
+    with celery_workers(env, redis_url, 2, log_dir) as app:
+        plan = [(k, w) for w in (1, 2) for k in ("reference", "reminders")]
+        for i, (kind, workers) in enumerate(plan):
+            rows.append(
+                sweep_once(
+                    app=app,
+                    env=env,
+                    redis_url=redis_url,
+                    kind=kind,
+                    workers=workers,
+                    posts=posts,
+                    duration=duration,
+                    finish=i == len(plan) - 1,
+                )
+            )
+    by_name = {r["name"]: r for r in rows}
+    for r in rows:
+        ref = by_name[f"reference_{r['workers']}"]["per_second"]
+        r["ratio"] = round(r["per_second"] / ref, 3) if ref else None
+    return rows
+
+
 def table(runs: list[dict[str, Any]]) -> str:
     lines = [
         f"{'scale':<9} {'server':<17} {'page':<16} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
@@ -253,6 +511,39 @@ def table(runs: list[dict[str, Any]]) -> str:
                 f"{run['scale']:<9} {run['server']:<17} {p['name']:<16} {p['rps']:>8.1f} "
                 f"{p['median_ms']:>8.1f} {p['p95_ms']:>8.1f} {queries:>7} {ratio:>6} "
                 f"{p['errors']:>6}"
+            )
+    return "\n".join(lines)
+
+
+def background_table(runs: list[dict[str, Any]], sweeps: list[dict[str, Any]]) -> str:
+    """The webhook and the sweep: rate, reference rate, ratio, and the exactly-once check."""
+    lines = [
+        f"{'scale':<9} {'workload':<24} {'per s':>8} {'ref per s':>9} {'ratio':>6} "
+        f"{'done':>10} {'check':>6}"
+    ]
+    for run in runs:
+        hook = run.get("webhook")
+        if not hook:
+            continue
+        w, ref = hook["webhook"], hook["reference"]
+        done = f"{w['check']['posts']}/{w['deliveries']}"
+        lines.append(
+            f"{run['scale']:<9} {'webhook (' + run['server'] + ')':<24} {w['rps']:>8.1f} "
+            f"{ref['rps']:>9.1f} {w['ratio']:>6.2f} {done:>10} "
+            f"{'ok' if w['check']['ok'] else 'FAIL':>6}"
+        )
+    for sweep in sweeps:
+        by_name = {r["name"]: r for r in sweep["runs"]}
+        for r in sweep["runs"]:
+            if r["kind"] != "reminders":
+                continue
+            ref = by_name[f"reference_{r['workers']}"]
+            ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else "-"
+            ok = r["check"]["ok"] and ref["check"]["ok"]
+            lines.append(
+                f"{sweep['scale']:<9} {'sweep, ' + str(r['workers']) + ' worker(s)':<24} "
+                f"{r['per_second']:>8.1f} {ref['per_second']:>9.1f} {ratio:>6} "
+                f"{str(r['handled']) + '/' + str(r['posts']):>10} {'ok' if ok else 'FAIL':>6}"
             )
     return "\n".join(lines)
 
@@ -314,6 +605,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--drop", action="store_true", help="drop the databases afterwards")
     parser.add_argument(
+        "--sweep-posts", type=int, default=100_000, help="reminders falling due at once"
+    )
+    parser.add_argument(
+        "--sweep-duration", type=float, default=30.0, help="seconds at most per sweep run"
+    )
+    parser.add_argument("--no-sweep", action="store_true", help="skip the reminder sweep")
+    parser.add_argument("--no-pages", action="store_true", help="skip the pages")
+    parser.add_argument(
+        "--webhook-requests", type=int, default=1200, help="deliveries at most per side"
+    )
+    parser.add_argument("--no-webhook", action="store_true", help="skip webhook ingestion")
+    parser.add_argument(
         "--smoke",
         action="store_true",
         help="seconds: tiny data, a few requests, one server (the CI smoke test)",
@@ -345,6 +648,7 @@ def main(argv: list[str] | None = None) -> int:
         scales, servers = ["tiny"], [servers[0]]
         args.requests, args.duration, args.concurrency, args.warmup = 4, 10.0, 2, 1
         args.rounds = 1
+        args.sweep_posts, args.sweep_duration, args.webhook_requests = 120, 60.0, 40
     unknown = [s for s in servers if s not in SERVERS]
     if unknown:
         parser.error(f"unknown servers {unknown}")
@@ -365,6 +669,10 @@ def main(argv: list[str] | None = None) -> int:
         "VAR_DIR": str(var / "var"),
         "LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # The reminders' notifications are stored (that is the work measured); their
+        # e-mails wait in the queue and are purged, never sent.
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "FACEBOOK_APP_SECRET": secrets.token_hex(32),
     }
     log("collectstatic (production static storage needs its manifest)")
     manage(
@@ -376,6 +684,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     runs: list[dict[str, Any]] = []
+    sweeps: list[dict[str, Any]] = []
     generation: dict[str, Any] = {}
     for scale in scales:
         db = f"{args.database_prefix}_{scale}"
@@ -383,7 +692,8 @@ def main(argv: list[str] | None = None) -> int:
         targets_file = var / f"targets-{scale}.json"
         reuse = args.keep_data and database_exists(args.database_url, db)
         if reuse:
-            log(f"[{scale}] reusing database {db}")
+            log(f"[{scale}] reusing database {db}; migrating it to this code")
+            manage(scale_env, "migrate", "--no-input", "-v", "0")
             manage(
                 scale_env,
                 "bench_data",
@@ -412,7 +722,10 @@ def main(argv: list[str] | None = None) -> int:
         targets = json.loads(targets_file.read_text(encoding="utf-8"))
         generation[scale] = {k: targets.get(k) for k in ("counts", "seconds", "seed")}
         try:
-            for name in servers:
+            page_ids: list[str] = []
+            if not args.no_webhook:
+                page_ids = manage_json(scale_env, "bench_work", "webhook-prepare")["pages"]
+            for name in [] if args.no_pages else servers:
                 server = SERVERS[name]
                 log(f"[{scale}] {server.description}")
                 with serving(server, scale_env, free_port()) as base_url:
@@ -426,12 +739,38 @@ def main(argv: list[str] | None = None) -> int:
                         rounds=args.rounds,
                         only=only,
                     )
+                    webhook = None
+                    if page_ids:
+                        webhook = measure_webhook(
+                            base_url=base_url,
+                            env=scale_env,
+                            page_ids=page_ids,
+                            requests=args.webhook_requests,
+                            duration=args.duration,
+                            concurrency=args.concurrency,
+                            rounds=args.rounds,
+                        )
                 runs.append(
                     {
                         "scale": scale,
                         "server": name,
                         "server_description": server.description,
                         "pages": rows,
+                        "webhook": webhook,
+                    }
+                )
+            if not args.no_sweep:
+                log(f"[{scale}] reminder sweep: {args.sweep_posts:,} due at once")
+                sweeps.append(
+                    {
+                        "scale": scale,
+                        "runs": measure_sweep(
+                            env=scale_env,
+                            redis_url=args.redis_url,
+                            posts=args.sweep_posts,
+                            duration=args.sweep_duration,
+                            log_dir=var,
+                        ),
                     }
                 )
         finally:
@@ -447,13 +786,19 @@ def main(argv: list[str] | None = None) -> int:
             "warmup": args.warmup,
             "rounds": args.rounds,
             "cpus": os.cpu_count(),
+            "sweep_posts": args.sweep_posts,
+            "sweep_duration": args.sweep_duration,
+            "webhook_requests": args.webhook_requests,
         },
         "generation": generation,
         "runs": runs,
+        "sweeps": sweeps,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(output, indent=2), encoding="utf-8")
     print(table(runs))
+    print()
+    print(background_table(runs, sweeps))
     for server in servers:
         growth = growth_table(runs, server)
         if growth:

@@ -81,7 +81,7 @@ def _server_url() -> str:
 
 
 @pytest.mark.bench
-def test_smoke_run_measures_every_page(tmp_path: Path) -> None:
+def test_smoke_run_measures_every_page_the_webhook_and_the_sweep(tmp_path: Path) -> None:
     if connection.vendor != "postgresql":
         skip_or_fail("the benchmark needs PostgreSQL (DATABASE_URL=postgres://...)")
     out = tmp_path / "results.json"
@@ -123,3 +123,55 @@ def test_smoke_run_measures_every_page(tmp_path: Path) -> None:
     # Served from the cache: the public register costs no query once warm.
     assert pages["register_json"]["queries"] == 0
     assert "reference" in completed.stdout
+
+    # Webhook ingestion: every delivery answered 200 (replays included), and exactly one
+    # post per distinct comment id.
+    webhook = run["webhook"]["webhook"]
+    assert webhook["errors"] == 0, webhook
+    assert run["webhook"]["reference"]["errors"] == 0
+    check = webhook["check"]
+    assert check["ok"], check
+    assert check["posts"] == check["distinct_ids"] == check["delivered_distinct_ids"] > 0
+    assert check["duplicated_ids"] == 0
+    assert webhook["deliveries"] > check["posts"]  # some deliveries were replays
+
+    # The reminder sweep by real Celery workers, one and two, and its reference loop: the
+    # tiny run completes, so every post was claimed once and reminded exactly once.
+    [sweep] = results["sweeps"]
+    runs = {row["name"]: row for row in sweep["runs"]}
+    assert set(runs) == {"reference_1", "reminders_1", "reference_2", "reminders_2"}
+    for row in runs.values():
+        check = row["check"]
+        assert row["completed"], row
+        assert check["ok"], row
+        assert check["claimed"] == check["posts"] == row["handled"] == row["posts"] > 0
+        assert check["missing"] == check["duplicates"] == check["unexpected"] == 0
+    for name in ("reminders_1", "reminders_2"):
+        check = runs[name]["check"]
+        assert check["events"] == check["posts"], check  # one per post and stage
+        assert check["reminder_rows"] >= check["posts"], check  # one per recipient
+    for name in ("reference_1", "reference_2"):
+        assert runs[name]["check"]["events"] == runs[name]["check"]["reminder_rows"] == 0
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="moskenes_social.bench.urls", FACEBOOK_APP_SECRET="s3cret")
+def test_the_webhook_reference_checks_the_signature_only(client: Client) -> None:
+    import hashlib
+    import hmac
+
+    body = b'{"object": "page", "entry": []}'
+    good = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    url = "/bench/webhook-referanse/"
+    ok = client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=good)
+    assert ok.status_code == 200
+    bad = client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256="x")
+    assert bad.status_code == 403
+    assert client.get(url).status_code == 405
+
+
+def test_the_webhook_reference_is_not_routed_in_production() -> None:
+    from django.urls import Resolver404, resolve
+
+    with pytest.raises(Resolver404):
+        resolve("/bench/webhook-referanse/")
