@@ -32,6 +32,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import psycopg2
+import redis
 from celery import Celery
 from psycopg2 import sql
 
@@ -327,8 +328,18 @@ def celery_workers(
 ) -> Iterator[Celery]:
     """``count`` real Celery worker processes (solo pool: one task at a time each) on the
     queue ``bench`` with the bench tasks; yields a client app once all answer a ping."""
+    # The bench owns this Redis database: start from an empty one, so that no task left
+    # queued or unacknowledged by an earlier, interrupted run keeps a solo worker busy
+    # (a busy solo worker cannot answer the ping below).
+    redis.Redis.from_url(redis_url).flushdb()
+    # Celery lets the CELERY_BROKER_URL environment variable win over ``broker=``; the
+    # test suite and CI set it to their own Redis database, so name the bench's here.
+    os.environ["CELERY_BROKER_URL"] = redis_url
     app = Celery("bench-runner", broker=redis_url)
     app.conf.broker_connection_retry_on_startup = True
+    # A fresh name per group: a group started right after another must not share node
+    # names with the one just stopped (its pidbox may linger in Redis).
+    group = f"{os.getpid()}x{secrets.token_hex(3)}"
     processes = []
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = (log_dir / "celery-workers.log").open("ab")
@@ -348,11 +359,11 @@ def celery_workers(
                         "--include",
                         "moskenes_social.bench.tasks",
                         "--hostname",
-                        f"bench{i + 1}-{os.getpid()}@%h",
+                        f"bench{i + 1}-{group}@%h",
                         "--without-gossip",
                         "--without-mingle",
                         "--loglevel",
-                        "WARNING",
+                        os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"),
                     ],
                     cwd=ROOT,
                     env=env,
@@ -361,17 +372,17 @@ def celery_workers(
                     stderr=subprocess.STDOUT,
                 )
             )
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 180
         while True:
             for p in processes:
                 if p.poll() is not None:
                     raise RuntimeError(f"a Celery worker exited with {p.returncode}")
-            replies = app.control.ping(timeout=1.0)
+            replies = app.control.ping(timeout=2.0)
             names = {name for reply in replies or [] for name in reply}
-            if sum(1 for n in names if f"-{os.getpid()}@" in n) >= count:
+            if sum(1 for n in names if f"-{group}@" in n) >= count:
                 break
             if time.monotonic() > deadline:
-                raise RuntimeError("the Celery workers did not answer within 90 s")
+                raise RuntimeError("the Celery workers did not answer within 180 s")
         yield app
     finally:
         for p in processes:
