@@ -8,6 +8,7 @@ responsible for everything the municipality publishes.
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from moskenes_social.people.models import User
+from moskenes_social.people.permissions import leads_unit
 from moskenes_social.people.roles import Role, has_role
 
 from .models import Account, AccountStatus, Responsibility, ResponsibilityRole
@@ -16,11 +17,7 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 
 def _leads_unit(user: AnyUser, account: Account) -> bool:
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    # .all() uses the leaders when a selector prefetched them (the account page), so the
-    # page's several decisions cost no query each; units have few leaders.
-    return any(leader.pk == user.pk for leader in account.unit.leaders.all())
+    return leads_unit(user, account.unit)
 
 
 def _responsible(user: AnyUser, account: Account, *roles: ResponsibilityRole) -> bool:

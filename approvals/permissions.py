@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from moskenes_social.people.permissions import leads_unit
 from moskenes_social.people.roles import Role, has_role, user_roles
 
 from .models import EDITABLE_STATUSES, OPEN_STATUSES, AccountRequest, RequestStatus
@@ -18,9 +19,7 @@ def can_view_request(user: AnyUser, request: AccountRequest) -> bool:
     """The requester, the rådmann, and the leaders of the request's unit."""
     if user.pk == request.requester_id or has_role(user, Role.CHIEF_EXECUTIVE):
         return True
-    if request.unit is None or user.pk is None:
-        return False
-    return request.unit.leaders.filter(pk=user.pk).exists()
+    return leads_unit(user, request.unit)
 
 
 def can_edit_request(user: AnyUser, request: AccountRequest) -> bool:
