@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time
+from types import MappingProxyType
 from typing import Any, Protocol
 
 from django.db import models
@@ -124,7 +125,8 @@ class PolicyParameters:
     working_day: WorkingDay
     reminder_stages: tuple[ReminderStage, ...]
     crisis_leader_roles: frozenset[Role]
-    topics: dict[str, TopicRule]
+    # Read-only: one parsed version is shared by every caller in a process.
+    topics: Mapping[str, TopicRule]
     always_answer: frozenset[str]
     registration_questions: tuple[RegistrationQuestion, ...]
     # Days that close early, such as Christmas Eve; ``working_day`` already honours them.
@@ -479,7 +481,7 @@ def policy_parameters_build(
         working_day=version.working_day,
         reminder_stages=version.reminder_stages,
         crisis_leader_roles=version.crisis_leader_roles,
-        topics=topics,
+        topics=MappingProxyType(topics),
         always_answer=frozenset(always_answer),
         registration_questions=tuple(questions),
         half_days=version.half_days,

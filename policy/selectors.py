@@ -56,7 +56,8 @@ def version_in_force(*, at: datetime | None = None) -> GuidelineVersion | None:
 
 
 def policy_in_force(*, at: datetime | None = None) -> PolicyParameters:
-    """The parameters of the version in force at ``at`` (default now). Two queries.
+    """The parameters of the version in force at ``at`` (default now). One query once
+    this process has parsed that version (``version_policy``), two before.
 
     Raises ``NoVersionInForceError`` if no version is adopted, and
     ``policy.parameters.ParameterError`` if the stored parameters are malformed (which
@@ -70,14 +71,40 @@ def policy_in_force(*, at: datetime | None = None) -> PolicyParameters:
     return version_policy(version=version)
 
 
+# Parsed parameters of adopted and superseded versions, which never change (services,
+# ``save()`` and PostgreSQL triggers refuse it), so each process parses one once instead of
+# reading its rules on every post, reminder and webhook delivery. Keyed by the row's pk and
+# its creation and adoption times, so a version rolled back and made anew (tests on SQLite,
+# whose ids are reused) is never mistaken for an earlier one. Drafts are never cached.
+_ADOPTED_POLICY_CACHE: dict[tuple[int, datetime, datetime | None], PolicyParameters] = {}
+_ADOPTED_POLICY_CACHE_SIZE = 64
+
+
 def version_policy(*, version: GuidelineVersion) -> PolicyParameters:
-    """The parameters of any version (a draft too), parsed strictly."""
-    return policy_parameters_build(
+    """The parameters of any version (a draft too), parsed strictly.
+
+    One query for a draft (its rules); none for an adopted version this process has read.
+    """
+    cacheable = version.status in ADOPTED_STATUSES
+    key = (version.pk, version.created_at, version.adopted_at)
+    if cacheable and (cached := _ADOPTED_POLICY_CACHE.get(key)) is not None:
+        return cached
+    parameters = policy_parameters_build(
         version_id=version.pk,
         version_number=version.number,
         parameters=version.parameters,
         rules=version.rules.order_by("order"),
     )
+    if cacheable:
+        if len(_ADOPTED_POLICY_CACHE) >= _ADOPTED_POLICY_CACHE_SIZE:
+            _ADOPTED_POLICY_CACHE.clear()
+        _ADOPTED_POLICY_CACHE[key] = parameters
+    return parameters
+
+
+def version_policy_cache_clear() -> None:
+    """Forget every parsed version (tests that roll back adoptions)."""
+    _ADOPTED_POLICY_CACHE.clear()
 
 
 def rules_of(*, version: GuidelineVersion) -> QuerySet[Rule]:

@@ -16,6 +16,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.roles import Role
+from policy.selectors import version_policy_cache_clear
 
 from .factories import make_unit, make_user
 
@@ -50,10 +51,13 @@ PERSONA_NAMES = [*PERSONA_ROLES, "anonymous"]
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """The cache (LocMemCache) outlives each test's database; start and end every test empty."""
+    """The caches (LocMemCache, parsed guideline versions) outlive each test's database;
+    start and end every test empty."""
     cache.clear()
+    version_policy_cache_clear()
     yield
     cache.clear()
+    version_policy_cache_clear()
 
 
 _LOAD_V1 = importlib.import_module("policy.migrations.0002_guideline_v1").load_v1

@@ -736,19 +736,24 @@ def main(argv: list[str] | None = None) -> int:
             page_ids: list[str] = []
             if not args.no_webhook:
                 page_ids = manage_json(scale_env, "bench_work", "webhook-prepare")["pages"]
-            for name in [] if args.no_pages else servers:
+            # A server is started for the pages, the webhook, or both.
+            for name in [] if args.no_pages and not page_ids else servers:
                 server = SERVERS[name]
                 log(f"[{scale}] {server.description}")
                 with serving(server, scale_env, free_port()) as base_url:
-                    rows = measure(
-                        base_url=base_url,
-                        targets=targets,
-                        requests=args.requests,
-                        duration=args.duration,
-                        concurrency=args.concurrency,
-                        warmup=args.warmup,
-                        rounds=args.rounds,
-                        only=only,
+                    rows = (
+                        []
+                        if args.no_pages
+                        else measure(
+                            base_url=base_url,
+                            targets=targets,
+                            requests=args.requests,
+                            duration=args.duration,
+                            concurrency=args.concurrency,
+                            warmup=args.warmup,
+                            rounds=args.rounds,
+                            only=only,
+                        )
                     )
                     webhook = None
                     if page_ids:

@@ -81,7 +81,7 @@ def _server_url() -> str:
 
 
 @pytest.mark.bench
-def test_smoke_run_measures_every_page_and_the_webhook(tmp_path: Path) -> None:
+def test_smoke_run_measures_every_page_the_webhook_and_the_sweep(tmp_path: Path) -> None:
     if connection.vendor != "postgresql":
         skip_or_fail("the benchmark needs PostgreSQL (DATABASE_URL=postgres://...)")
     out = tmp_path / "results.json"
@@ -100,9 +100,6 @@ def test_smoke_run_measures_every_page_and_the_webhook(tmp_path: Path) -> None:
             str(tmp_path / "var"),
             "--out",
             str(out),
-            # The sweep's workers claim nothing when the runner is started from inside
-            # pytest (it passes when run directly: `make bench`); left for the next session.
-            "--no-sweep",
         ],
         cwd=ROOT,
         env=env,
@@ -138,7 +135,22 @@ def test_smoke_run_measures_every_page_and_the_webhook(tmp_path: Path) -> None:
     assert check["duplicated_ids"] == 0
     assert webhook["deliveries"] > check["posts"]  # some deliveries were replays
 
-    assert not results.get("sweeps")
+    # The reminder sweep: the reference loop and the production loop, with one real Celery
+    # worker and with two, each sweeping every due post exactly once.
+    [sweep] = results["sweeps"]
+    runs = {r["name"]: r for r in sweep["runs"]}
+    assert set(runs) == {"reference_1", "reminders_1", "reference_2", "reminders_2"}
+    for name, r in runs.items():
+        check = r["check"]
+        assert check["ok"], (name, check)
+        assert r["handled"] == check["claimed"] == r["posts"] > 0, (name, r)
+        assert r["completed"], (name, r)
+        assert check["missing"] == check["duplicates"] == check["unexpected"] == 0
+        if r["kind"] == "reminders":
+            assert check["events"] == r["posts"], (name, check)
+            assert check["reminder_rows"] >= r["posts"], (name, check)
+        else:
+            assert check["events"] == check["reminder_rows"] == 0, (name, check)
 
 
 @pytest.mark.django_db

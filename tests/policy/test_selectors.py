@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from pytest_django import DjangoAssertNumQueries
 
 from moskenes_social.people.models import User
 from moskenes_social.people.roles import Role
@@ -130,3 +131,16 @@ def test_acknowledgements_list_every_active_user(personas: dict[str, Persona]) -
     }
     assert statuses["ordforer"] is not None
     assert statuses["leder"] is None
+
+
+def test_an_adopted_version_is_parsed_once_per_process(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    first = policy_in_force()
+    # The version in force is still looked up (an adoption may have changed it); its rules
+    # are not read again.
+    with django_assert_num_queries(1):
+        again = policy_in_force()
+    assert again is first
+    with pytest.raises(TypeError):
+        again.topics["new"] = again.topics["sensitive"]  # type: ignore[index]
