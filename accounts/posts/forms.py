@@ -19,6 +19,12 @@ class AccountChoiceField(forms.ModelChoiceField[Account]):
         return f"{obj.name} ({obj.get_platform_display()})"
 
 
+# Up to this many accounts the inbox offers them in a select; beyond, a search by name.
+# The communication staff and the rådmann see every account, 10,000 at national scale
+# (``make bench``): a select of them was 663 kB of HTML on every page of the inbox.
+INBOX_ACCOUNT_SELECT_LIMIT = 50
+
+
 class InboxFilterForm(forms.Form):
     konto = AccountChoiceField(
         label=_("Account"),
@@ -26,6 +32,13 @@ class InboxFilterForm(forms.Form):
         required=False,
         empty_label=_("All my accounts"),
         widget=PlainSelect,
+    )
+    sok = forms.CharField(
+        label=_("Account"),
+        required=False,
+        max_length=100,
+        help_text=_("Part of the account's name."),
+        widget=forms.TextInput(attrs={"type": "search"}),
     )
     kategori = forms.ChoiceField(
         label=_("Category"),
@@ -39,16 +52,33 @@ class InboxFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=PostStatus.choices, required=False)
 
     def __init__(self, *args: Any, accounts: QuerySet[Account], **kwargs: Any) -> None:
+        """``accounts``: those whose posts the user may see. One query reads at most
+        ``INBOX_ACCOUNT_SELECT_LIMIT + 1`` of them: few enough become the select's options
+        (as (id, label) pairs, not model instances); more make the account a search by
+        name (``account_search``). ``konto`` is still accepted from links either way."""
         super().__init__(*args, **kwargs)
         konto = self.fields["konto"]
         konto.queryset = accounts  # type: ignore[attr-defined]
-        # (id, label) pairs, not model instances: the communication staff and the rådmann
-        # see every account, 10,000 at national scale (``make bench``).
         options = [
             (pk, f"{name} ({Platform(platform).label})")
-            for pk, name, platform in accounts.values_list("id", "name", "platform")
+            for pk, name, platform in accounts.values_list("id", "name", "platform")[
+                : INBOX_ACCOUNT_SELECT_LIMIT + 1
+            ]
         ]
-        konto.widget.choices = [("", konto.empty_label), *options]  # type: ignore[attr-defined]
+        self.has_accounts = bool(options)
+        self.account_search = len(options) > INBOX_ACCOUNT_SELECT_LIMIT
+        if not self.account_search:
+            del self.fields["sok"]
+            konto.widget.choices = [("", konto.empty_label), *options]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        account = self.cleaned_data.get("konto")
+        if self.account_search and account is not None and not self.cleaned_data.get("sok"):
+            # Reached by a link to one account's posts (``?konto=``): the search box shows
+            # which account, and searching again replaces the link's filter.
+            self.data = {**self.data.dict(), "sok": account.name}  # type: ignore[attr-defined]
+        return cleaned
 
 
 class PostRegisterForm(forms.Form):

@@ -35,14 +35,18 @@ def posts_inbox(
     *,
     user: User,
     account: Account | None = None,
+    account_search: str = "",
     category: str = "",
     status: str = PostStatus.OPEN,
 ) -> QuerySet[Post]:
-    """Posts on the accounts ``user`` may see, filtered; open ones most urgent first,
-    handled ones most recent first. One query (with the account and its unit)."""
+    """Posts on the accounts ``user`` may see, filtered (``account_search``: part of the
+    account's name); open ones most urgent first, handled ones most recent first. One
+    query (with the account and its unit)."""
     posts = Post.objects.filter(account__in=accounts_with_posts_for(user=user).values("id"))
     if account is not None:
         posts = posts.filter(account=account)
+    if account_search:
+        posts = posts.filter(account__name__icontains=account_search)
     if category == UNTRIAGED:
         posts = posts.filter(category="")
     elif category:

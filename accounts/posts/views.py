@@ -122,13 +122,21 @@ def inbox(request: HttpRequest) -> HttpResponse:
     accounts = accounts_with_posts_for(user=user)
     form = InboxFilterForm(request.GET or None, accounts=accounts)
     account: Account | None = None
+    account_search = ""
     category = ""
     status = PostStatus.OPEN.value
     if form.is_valid():
         account = form.cleaned_data["konto"]
+        account_search = form.cleaned_data.get("sok", "").strip()
         category = form.cleaned_data["kategori"]
         status = form.cleaned_data["status"] or PostStatus.OPEN.value
-    posts = posts_inbox(user=user, account=account, category=category, status=status)
+    posts = posts_inbox(
+        user=user,
+        account=account,
+        account_search=account_search,
+        category=category,
+        status=status,
+    )
     page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("side"))
     now = timezone.now()
     query = request.GET.copy()
@@ -141,9 +149,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(post, post.is_overdue(now)) for post in page.object_list],
             "status": PostStatus(status),
-            "filtered": bool(account or category),
+            "filtered": bool(account or account_search or category),
             "filter_query": query.urlencode(),
-            "has_accounts": accounts.exists(),
+            "has_accounts": form.has_accounts,
             "can_register": accounts_for_responder(user=user).exists(),
         },
     )
