@@ -9,7 +9,6 @@ service and render or redirect. Whether someone may act is the services' decisio
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from accounts.models import Account
 from accounts.selectors import accounts_for_responder
 from moskenes_social.audit.models import Event
 from moskenes_social.forms import add_service_error
+from moskenes_social.pagination import CappedPaginator
 from moskenes_social.people.auth import request_user
 from policy.selectors import policy_in_force
 
@@ -137,7 +137,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         category=category,
         status=status,
     )
-    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("side"))
+    page = CappedPaginator(posts, PAGE_SIZE).get_page(request.GET.get("side"))
     now = timezone.now()
     query = request.GET.copy()
     query.pop("side", None)

@@ -76,6 +76,10 @@ def database_from_url(url: str) -> dict[str, object]:
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
+            # No JIT compilation: this app's queries are short, and PostgreSQL's cost
+            # threshold let JIT spend 217 ms compiling the inbox's 440 ms count at national
+            # scale (``make bench``). https://www.postgresql.org/docs/15/jit-decision.html
+            "OPTIONS": {"options": "-c jit=off"},
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL scheme {parts.scheme!r} is not supported (use postgres:// or sqlite:///)"

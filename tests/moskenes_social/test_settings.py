@@ -42,6 +42,7 @@ def test_database_urls() -> None:
     pg = database_from_url("postgres://app:p%40ss@db.example:5433/social")
     assert pg["ENGINE"] == "django.db.backends.postgresql"
     assert (pg["NAME"], pg["USER"], pg["PASSWORD"], pg["PORT"]) == ("social", "app", "p@ss", "5433")
+    assert pg["OPTIONS"] == {"options": "-c jit=off"}
     assert database_from_url("sqlite:///var/x.sqlite3")["NAME"] == "var/x.sqlite3"
     with pytest.raises(ImproperlyConfigured):
         database_from_url("mysql://x/y")
@@ -110,3 +111,14 @@ def test_municipality_is_named_only_in_settings() -> None:
                 if name in text.replace("Moskenes Social", "").replace("moskenes_social", ""):
                     offenders.append(str(path.relative_to(ROOT)))
     assert not offenders
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)

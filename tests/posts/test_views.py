@@ -17,6 +17,7 @@ from accounts.models import Account, Platform
 from accounts.posts.forms import INBOX_ACCOUNT_SELECT_LIMIT
 from accounts.posts.models import IngestToken, Post, PostCategory, PostStatus
 from accounts.posts.selectors import ingest_token_find
+from moskenes_social.pagination import CappedPaginator
 from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO
 from tests.accounts.factories import make_account
@@ -136,6 +137,17 @@ def test_inbox_offers_a_search_instead_of_a_select_when_the_user_sees_many_accou
     text = client.get("/innlegg/", {"konto": skolen.pk}).text
     assert "Spørsmål om ferie" in text and "Klage på maten" not in text
     assert 'value="Skolens Instagram"' in text
+
+
+def test_a_long_inbox_is_counted_up_to_a_cap_and_says_so(
+    account: Account, people: dict[str, User], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(CappedPaginator, "DEFAULT_CAP", 3)
+    for n in range(4):
+        make_post(account=account, text=f"Spørsmål {n}")
+    text = client_for(people["svarer1"]).get("/innlegg/").text
+    assert "Mer enn 3 innlegg: venter på svar. De 3 første vises; filteret snevrer inn" in text
+    assert text.count('<th scope="row">') == 3
 
 
 def test_inbox_query_count_is_pinned_and_does_not_grow(
