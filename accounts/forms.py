@@ -1,5 +1,5 @@
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms.utils import flatatt
@@ -10,6 +10,9 @@ from moskenes_social.people.models import Unit, User
 
 from .models import Account, AccountStatus, Platform, ResponsibilityRole
 from .selectors import users_assignable
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class UserChoiceField(forms.ModelChoiceField[User]):
@@ -56,16 +59,22 @@ class PlainSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
+def name_search_field(*, label: "StrOrPromise", help_text: "StrOrPromise") -> forms.CharField:
+    """An optional search box for part of a name: what a filter offers instead of a select
+    when the choices run into thousands (units, accounts at national scale)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=100,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
 class AccountFilterForm(forms.Form):
     # A search by the unit's name, not a list of units: at national scale there are
     # 3,000 units with accounts (``make bench``), too many to choose among in a select.
-    unit = forms.CharField(
-        label=_("Unit"),
-        required=False,
-        max_length=100,
-        help_text=_("Part of the unit's name."),
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
+    unit = name_search_field(label=_("Unit"), help_text=_("Part of the unit's name."))
     platform = forms.ChoiceField(
         label=_("Platform"), choices=[("", _("All platforms")), *Platform.choices], required=False
     )

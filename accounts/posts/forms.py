@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import PlainSelect
+from accounts.forms import PlainSelect, name_search_field
 from accounts.models import Account, Platform
 
 from .models import CloseReason, PostCategory, PostStatus
@@ -33,13 +33,7 @@ class InboxFilterForm(forms.Form):
         empty_label=_("All my accounts"),
         widget=PlainSelect,
     )
-    sok = forms.CharField(
-        label=_("Account"),
-        required=False,
-        max_length=100,
-        help_text=_("Part of the account's name."),
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
+    sok = name_search_field(label=_("Account"), help_text=_("Part of the account's name."))
     kategori = forms.ChoiceField(
         label=_("Category"),
         choices=[
