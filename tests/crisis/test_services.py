@@ -175,6 +175,8 @@ def _start_queries(n_accounts: int, unit: Unit) -> int:
             owner=make_user(username=f"e{n_accounts}-{i}"),
             responders=[make_user(username=f"s{n_accounts}-{i}a"), make_user()],
         )
+    # A running process has parsed the guideline in force already (policy.selectors).
+    policy_in_force()
     with CaptureQueriesContext(connection) as queries:
         crisis = _start(kriseleder)
     with CaptureQueriesContext(connection) as end_queries:
