@@ -62,6 +62,15 @@ def notifications_create_each(
     unique: dict[int, NotificationDraft] = {}
     for draft in drafts:
         unique.setdefault(draft.recipient.pk, draft)
+    return notifications_create_many(drafts=unique.values(), email=email)
+
+
+def notifications_create_many(
+    *, drafts: Iterable[NotificationDraft], email: bool = True
+) -> list[Notification]:
+    """Create one notification per draft in one insert, whatever their number; a person
+    may get several (a job that reminds of many posts at once). E-mail after commit, as
+    ``notifications_create``."""
     rows = [
         Notification(
             recipient=draft.recipient,
@@ -72,8 +81,10 @@ def notifications_create_each(
                 EmailStatus.PENDING if email and draft.recipient.email else EmailStatus.SKIPPED
             ),
         )
-        for draft in unique.values()
+        for draft in drafts
     ]
+    if not rows:
+        return []
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.email_status == EmailStatus.PENDING]
     if ids:

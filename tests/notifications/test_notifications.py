@@ -12,6 +12,7 @@ from moskenes_social.notifications.services import (
     notification_email_send_next_pending,
     notifications_create,
     notifications_create_each,
+    notifications_create_many,
 )
 from moskenes_social.notifications.tasks import notifications_deliver_pending
 from tests.conftest import Persona
@@ -126,3 +127,21 @@ def test_each_recipient_can_be_told_something_of_their_own_in_one_insert(
     assert {(n.recipient.username, n.subject, n.body) for n in created} == {
         (u.username, f"Til {u.username}", u.username) for u in users
     }
+
+
+@pytest.mark.django_db
+def test_many_notifications_may_go_to_one_person_in_one_insert(
+    personas: dict[str, Persona], django_assert_num_queries: object
+) -> None:
+    users = [p.user for p in personas.values() if p.user is not None]
+    drafts = [
+        NotificationDraft(recipient=user, subject=f"Innlegg {n}")
+        for n in range(3)
+        for user in users
+    ]
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        created = notifications_create_many(drafts=drafts)
+    assert len(created) == 3 * len(users)
+    assert Notification.objects.filter(recipient=users[0]).count() == 3
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        assert notifications_create_many(drafts=[]) == []
