@@ -41,7 +41,7 @@ from .services import reminder_time
 logger = logging.getLogger(__name__)
 
 # How many due posts one transaction claims and reminds. Statements per post fall with the
-# batch (about nine a batch), but its locks, its e-mails and a failure (the whole batch
+# batch (ten a batch), but its locks, its e-mails and a failure (the whole batch
 # rolls back and is retried on the next beat) grow with it. Measured with ``make bench``
 # (two workers, 20,000 posts due at once): see docs/architecture.md, "Benchmarks".
 REMINDER_BATCH = 50
