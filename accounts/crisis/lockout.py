@@ -6,6 +6,8 @@ budskap". The refusal happens in the services, so a form, the ingest API and a d
 are all refused alike; reading stays open to everyone.
 """
 
+from collections.abc import Collection
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -34,6 +36,23 @@ def crisis_covering(*, account: Account) -> CrisisPeriod | None:
         .filter(Q(covers_all_accounts=True) | Q(Exists(chosen)))
         .select_related("started_by")
         .first()
+    )
+
+
+def crisis_covered_accounts(*, account_ids: Collection[int]) -> set[int]:
+    """Those of the accounts that the active crisis covers, as ``crisis_covering`` decides
+    for one; one query whatever their number (the reminder job asks for a batch of posts),
+    none for no accounts."""
+    if not account_ids:
+        return set()
+    active = CrisisPeriod.objects.filter(status=CrisisStatus.ACTIVE)
+    return set(
+        Account.objects.filter(pk__in=account_ids)
+        .filter(
+            Exists(active.filter(covers_all_accounts=True))
+            | Exists(active.filter(accounts=OuterRef("pk")))
+        )
+        .values_list("pk", flat=True)
     )
 
 

@@ -220,7 +220,7 @@ class Post(models.Model):
             ),
         ]
         indexes = [
-            # post_reminder_send_one_due (Celery beat "posts-reminders") looks only at open
+            # post_reminders_send_next_due (Celery beat "posts-reminders") looks only at open
             # posts with a reminder scheduled, in (next_reminder_at, id) order: with the id
             # in the index, many reminders due at the same moment (``make bench``: 100,000)
             # are read in order instead of sorted on every call.

@@ -2,27 +2,35 @@
 
 A post's row carries its schedule: ``next_reminder_at`` and ``next_reminder_stage`` (a
 stage code of the guideline version in force: v1 reminds the responders when the answer
-is due, and the owner one working day later). The job handles one due post at a time,
-claimed by a conditional update of that schedule, so two workers never both send; a
-``PostReminder`` row per post, deadline, stage and recipient (unique) makes a duplicate
-impossible even so. Answering, closing or removing a post clears its schedule.
+is due, and the owner one working day later). The job handles a batch of due posts per
+transaction, each claimed by a row lock that other workers skip, so two workers never both
+send; a ``PostReminder`` row per post, deadline, stage and recipient (unique) makes a
+duplicate impossible even so. Answering, closing or removing a post clears its schedule.
+
+A batch costs the same handful of statements whatever the number of its posts and
+recipients (``post_reminders_send_next_due``): one reminder at a time cost 17 statements
+a post, and the sweep ran at a tenth of the rate of a loop that only claims (``make
+bench``).
 """
 
 import logging
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.crisis.lockout import crisis_covering
+from accounts.crisis.lockout import crisis_covered_accounts
 from accounts.crisis.selectors import crisis_team_users
 from accounts.models import AccountStatus, Responsibility, ResponsibilityRole
-from moskenes_social.audit.services import event_record
-from moskenes_social.notifications.services import notifications_create
-from moskenes_social.people.models import User
+from moskenes_social.audit.services import EventDraft, events_record
+from moskenes_social.notifications.services import NotificationDraft, notifications_create_many
+from moskenes_social.people.models import Unit, User
 from moskenes_social.worktime import OSLO
 from policy.parameters import ReminderRecipient, ReminderStage
 from policy.selectors import policy_in_force
@@ -32,37 +40,86 @@ from .services import reminder_time
 
 logger = logging.getLogger(__name__)
 
-# How many due posts one call looks at before giving up to other workers.
-_BATCH = 20
+# How many due posts one transaction claims and reminds. Statements per post fall with the
+# batch (ten a batch), but its locks, its e-mails and a failure (the whole batch
+# rolls back and is retried on the next beat) grow with it. Measured with ``make bench``
+# (two workers, 20,000 posts due at once): see docs/architecture.md, "Benchmarks".
+REMINDER_BATCH = 50
 
 
 def _reminder_recipients(post: Post, stage: ReminderStage, *, in_crisis: bool) -> list[User]:
-    """Who a reminder stage goes to: for "responders", the account's responders (else its
-    backups, else its owners); for "owner", its owners (else the unit's leaders).
+    """Who one post's reminder stage goes to (``_recipients`` for one post)."""
+    return _recipients([(post, stage)], covered={post.account_id} if in_crisis else set())[0]
 
-    The one place that decides. While a crisis covers the account (``in_crisis``, from
-    ``crisis_covering``), every stage goes to
-    the crisis team instead: the ordinary responders are paused, and what falls due is
-    the team's to answer.
+
+def _recipients(
+    reminders: Sequence[tuple[Post, ReminderStage]], *, covered: Collection[int]
+) -> list[list[User]]:
+    """Who each reminder goes to, in the order given: for "responders", the account's
+    responders (else its backups, else its owners); for "owner", its owners (else the
+    unit's leaders).
+
+    The one place that decides. While a crisis covers the account (its id in ``covered``,
+    from ``crisis_covered_accounts``), every stage goes to the crisis team instead: the
+    ordinary responders are paused, and what falls due is the team's to answer.
+
+    At most three queries whatever the number of posts: the responsibilities on their
+    accounts; the crisis team if a crisis covers one; the leaders of units whose account
+    has no owner, if an owner stage needs them.
     """
-    account = post.account
-    if in_crisis:
-        return list(crisis_team_users().order_by("id"))
-    rows = [
-        r
-        for r in Responsibility.objects.filter(account=account, ended_at__isnull=True)
-        .select_related("user")
-        .order_by("id")
-        if r.user.is_active
+    team: list[User] = []
+    if any(post.account_id in covered for post, _ in reminders):
+        team = list(crisis_team_users().order_by("id"))
+    ordinary = {post.account_id for post, _ in reminders if post.account_id not in covered}
+    held: dict[int, list[Responsibility]] = defaultdict(list)
+    if ordinary:
+        for r in (
+            Responsibility.objects.filter(account_id__in=ordinary, ended_at__isnull=True)
+            .select_related("user")
+            .order_by("id")
+        ):
+            if r.user.is_active:
+                held[r.account_id].append(r)
+
+    chosen: list[list[User] | None] = []
+    for post, stage in reminders:
+        if post.account_id in covered:
+            chosen.append(team)
+            continue
+        rows = held[post.account_id]
+
+        def holders(role: ResponsibilityRole, rows: list[Responsibility] = rows) -> list[User]:
+            return [r.user for r in rows if r.role == role]
+
+        owners = holders(ResponsibilityRole.OWNER)
+        if stage.notify == ReminderRecipient.RESPONDERS:
+            chosen.append(
+                holders(ResponsibilityRole.RESPONDER)
+                or holders(ResponsibilityRole.BACKUP)
+                or owners
+            )
+        else:
+            # None: the unit's leaders, looked up below for all such posts at once.
+            chosen.append(owners or None)
+
+    leaderless = {
+        post.account.unit_id
+        for (post, _), users in zip(reminders, chosen, strict=True)
+        if users is None
+    }
+    leaders: dict[int, list[User]] = defaultdict(list)
+    if leaderless:
+        for link in (
+            Unit.leaders.through.objects.filter(unit_id__in=leaderless, user__is_active=True)
+            .select_related("user")
+            # As ``account.unit.leaders`` lists them (``User.Meta.ordering``).
+            .order_by("user__first_name", "user__last_name", "user__username")
+        ):
+            leaders[link.unit_id].append(link.user)
+    return [
+        users if users is not None else leaders[post.account.unit_id]
+        for (post, _), users in zip(reminders, chosen, strict=True)
     ]
-
-    def holders(role: ResponsibilityRole) -> list[User]:
-        return [r.user for r in rows if r.role == role]
-
-    owners = holders(ResponsibilityRole.OWNER)
-    if stage.notify == ReminderRecipient.RESPONDERS:
-        return holders(ResponsibilityRole.RESPONDER) or holders(ResponsibilityRole.BACKUP) or owners
-    return owners or list(account.unit.leaders.filter(is_active=True))
 
 
 def _local(moment: datetime) -> str:
@@ -124,118 +181,164 @@ def _reason(post: Post, stage: ReminderStage, sent: list[User], *, crisis: bool)
     )
 
 
-def _post_remind(*, post_id: int, scheduled: datetime, stage_code: str, now: datetime) -> bool:
-    """Claim one post's due reminder and send it. False if another worker claimed it first
-    or the post stopped waiting.
+def _reminder_rows_insert(
+    *, rows: Sequence[tuple[Post, ReminderStage, User]], now: datetime
+) -> set[tuple[int, int]]:
+    """Insert the reminder rows that do not exist yet, in one statement; return the (post
+    id, recipient id) of those inserted.
 
-    1. Read the post; find the stage by its code in the guideline version in force.
-    2. Claim: move the schedule on to the next stage (or none), only if it is still
-       ``(scheduled, stage_code)`` as the caller saw it, so only one worker wins.
-    3. One ``PostReminder`` row per recipient (unique), their notifications, an audit event.
+    ``ON CONFLICT DO NOTHING`` on the unique (post, deadline, stage, recipient): a retried
+    send (its schedule put back) reminds no one twice, without a savepoint per row as
+    catching ``IntegrityError`` would need. ``bulk_create(ignore_conflicts=True)`` cannot
+    say which rows it inserted, hence the SQL (PostgreSQL, and SQLite >= 3.35 for the
+    tests). Identifiers come from the model, values are parameters.
     """
+    if not rows:
+        return set()
+    meta = PostReminder._meta
+    quote = connection.ops.quote_name
+
+    column = {field.name: quote(str(field.column)) for field in meta.concrete_fields}
+    columns = ", ".join(column[n] for n in ("post", "stage", "due_at", "recipient", "sent_at"))
+    unique = ", ".join(column[n] for n in ("post", "due_at", "stage", "recipient"))
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
+        f"ON CONFLICT ({unique}) DO NOTHING RETURNING {column['post']}, {column['recipient']}"
+    )
+    adapt = connection.ops.adapt_datetimefield_value
+    sent_at = adapt(now)
+    params: list[Any] = []
+    for post, stage, recipient in rows:
+        params += [post.pk, stage.code, adapt(post.due_at), recipient.pk, sent_at]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(post_id, recipient_id) for post_id, recipient_id in cursor.fetchall()}
+
+
+def post_reminders_send_next_due(
+    *, now: datetime | None = None, limit: int = REMINDER_BATCH
+) -> int:
+    """Claim up to ``limit`` of the most overdue post reminders and send them, in one
+    transaction. Returns how many posts it claimed: 0 when none is due (or other workers
+    hold every due one).
+
+    1. Lock the due posts: open, of active accounts, ``next_reminder_at`` passed (partial
+       index ``posts_reminder_due``, in its order), skipping rows another worker has
+       locked. The lock is the claim: no other worker sees these posts until this
+       transaction ends, and then their schedule has moved on; a second worker takes the
+       next posts instead of waiting.
+    2. Move each schedule on to the next stage of the guideline version in force (or
+       none), all in one UPDATE. A post whose stage the guideline no longer has stops
+       being reminded (and is logged).
+    3. Decide the recipients (``_recipients``): which accounts a crisis covers, then the
+       responsibilities of all the posts' accounts at once.
+    4. Insert the reminder rows (unique; one that exists is skipped), then one
+       notification per post and newly reminded person and one ``posts.reminder_sent``
+       event per post, one insert each. E-mails are queued after commit.
+    """
+    now = now or timezone.now()
     with transaction.atomic():
-        post = Post.objects.select_related("account__unit").filter(pk=post_id).first()
-        if post is None or post.status != PostStatus.OPEN:
-            return False
+        posts = list(
+            Post.objects.select_related("account__unit")
+            .filter(
+                status=PostStatus.OPEN,
+                next_reminder_at__isnull=False,
+                next_reminder_at__lte=now,
+                account__status=AccountStatus.ACTIVE,
+            )
+            .order_by("next_reminder_at", "id")
+            # Only the posts' rows: workers reminding of posts on the same account must
+            # not lock (or skip) each other's accounts. SQLite ignores it and serialises
+            # writing transactions instead.
+            .select_for_update(skip_locked=True, of=("self",))[:limit]
+        )
+        if not posts:
+            return 0
         policy = policy_in_force()
-        stages = policy.reminder_stages
-        index = next((i for i, s in enumerate(stages) if s.code == stage_code), None)
-        if index is None:
-            # The guideline changed its stages since this was scheduled: stop, and log it.
-            logger.warning(
-                "post %s: reminder stage %r is no longer in the guideline", post_id, stage_code
-            )
-            Post.objects.filter(
-                pk=post_id, next_reminder_at=scheduled, next_reminder_stage=stage_code
-            ).update(next_reminder_at=None, next_reminder_stage="")
-            return False
-        stage = stages[index]
-        following = stages[index + 1] if index + 1 < len(stages) else None
-        next_at = (
-            reminder_time(
-                due_at=post.due_at, after_working_hours=following.after_working_hours, policy=policy
-            )
-            if following
-            else None
-        )
-        claimed = Post.objects.filter(
-            pk=post_id,
-            status=PostStatus.OPEN,
-            next_reminder_at=scheduled,
-            next_reminder_stage=stage_code,
-        ).update(
-            next_reminder_at=next_at,
-            next_reminder_stage=following.code if following else "",
-        )
-        if claimed != 1:
-            return False
-        # Looked up once: who is reminded and what they are told both depend on it.
-        in_crisis = crisis_covering(account=post.account) is not None
-        sent: list[User] = []
-        for recipient in _reminder_recipients(post, stage, in_crisis=in_crisis):
-            try:
-                with transaction.atomic():
-                    PostReminder.objects.create(
-                        post=post,
-                        stage=stage.code,
-                        due_at=post.due_at,
-                        recipient=recipient,
-                        sent_at=now,
-                    )
-            except IntegrityError:
-                # Already reminded of this deadline at this stage (a retried task).
+        stages = {s.code: i for i, s in enumerate(policy.reminder_stages)}
+        reminders: list[tuple[Post, ReminderStage]] = []
+        for post in posts:
+            index = stages.get(post.next_reminder_stage)
+            if index is None:
+                # The guideline changed its stages since this was scheduled: stop, log it.
+                logger.warning(
+                    "post %s: reminder stage %r is no longer in the guideline",
+                    post.pk,
+                    post.next_reminder_stage,
+                )
+                post.next_reminder_at, post.next_reminder_stage = None, ""
                 continue
-            sent.append(recipient)
-        if sent:
-            subject, body = _message(post, stage, crisis=in_crisis)
-            notifications_create(
-                recipients=sent,
-                subject=subject,
-                body=body,
-                url=reverse("posts:detail", kwargs={"post_id": post.pk}),
+            stage = policy.reminder_stages[index]
+            following = (
+                policy.reminder_stages[index + 1]
+                if index + 1 < len(policy.reminder_stages)
+                else None
             )
-        event_record(
-            actor=None,
-            action="posts.reminder_sent",
-            target=post,
-            reason=_reason(post, stage, sent, crisis=in_crisis),
-            data={
-                "stage": stage.code,
-                "due_at": post.due_at.isoformat(),
-                "recipients": [user.pk for user in sent],
-            },
+            post.next_reminder_at = (
+                reminder_time(
+                    due_at=post.due_at,
+                    after_working_hours=following.after_working_hours,
+                    policy=policy,
+                )
+                if following
+                else None
+            )
+            post.next_reminder_stage = following.code if following else ""
+            reminders.append((post, stage))
+        Post.objects.bulk_update(posts, ["next_reminder_at", "next_reminder_stage"])
+
+        covered = crisis_covered_accounts(account_ids={post.account_id for post, _ in reminders})
+        chosen = _recipients(reminders, covered=covered)
+        inserted = _reminder_rows_insert(
+            rows=[
+                (post, stage, user)
+                for (post, stage), users in zip(reminders, chosen, strict=True)
+                for user in users
+            ],
+            now=now,
         )
-        return True
+        drafts: list[NotificationDraft] = []
+        events: list[EventDraft] = []
+        for (post, stage), users in zip(reminders, chosen, strict=True):
+            in_crisis = post.account_id in covered
+            # Those already reminded of this deadline at this stage (a retried send) are
+            # not told again.
+            sent = [user for user in users if (post.pk, user.pk) in inserted]
+            if sent:
+                subject, body = _message(post, stage, crisis=in_crisis)
+                url = reverse("posts:detail", kwargs={"post_id": post.pk})
+                drafts += [
+                    NotificationDraft(recipient=user, subject=subject, body=body, url=url)
+                    for user in sent
+                ]
+            events.append(
+                EventDraft(
+                    action="posts.reminder_sent",
+                    target=post,
+                    reason=_reason(post, stage, sent, crisis=in_crisis),
+                    data={
+                        "stage": stage.code,
+                        "due_at": post.due_at.isoformat(),
+                        "recipients": [user.pk for user in sent],
+                    },
+                )
+            )
+        notifications_create_many(drafts=drafts)
+        events_record(actor=None, drafts=events)
+        return len(posts)
 
 
 def post_reminder_send_one_due(*, now: datetime | None = None) -> bool:
-    """Send the most overdue post reminder; False when none is due.
-
-    Looks at open posts of active accounts whose ``next_reminder_at`` has passed (partial
-    index ``posts_reminder_due``); another worker may claim one first, then the next.
-    """
-    now = now or timezone.now()
-    due = (
-        Post.objects.filter(
-            status=PostStatus.OPEN,
-            next_reminder_at__isnull=False,
-            next_reminder_at__lte=now,
-            account__status=AccountStatus.ACTIVE,
-        )
-        .order_by("next_reminder_at", "id")
-        .values_list("id", "next_reminder_at", "next_reminder_stage")
-    )
-    for post_id, scheduled, stage_code in due[:_BATCH]:
-        if scheduled is not None and _post_remind(
-            post_id=post_id, scheduled=scheduled, stage_code=stage_code, now=now
-        ):
-            return True
-    return False
+    """Claim and send the most overdue post reminder; False when none is due. A batch of
+    one (``post_reminders_send_next_due``), for tests and a careful operator."""
+    return post_reminders_send_next_due(now=now, limit=1) > 0
 
 
 def post_reminders_send_due(*, now: datetime | None = None) -> int:
-    """Send every due post reminder, one claimed post at a time. Returns how many."""
-    sent = 0
-    while post_reminder_send_one_due(now=now):
-        sent += 1
-    return sent
+    """Send every due post reminder, a batch of posts per transaction. Returns how many
+    posts it claimed."""
+    claimed = 0
+    while batch := post_reminders_send_next_due(now=now):
+        claimed += batch
+    return claimed

@@ -1,10 +1,10 @@
 """Celery tasks of ``make bench``'s reminder sweep, loaded only by the benchmark's workers
 (``celery worker -I moskenes_social.bench.tasks -Q bench``); production never imports them.
 
-``bench_sweep`` runs what beat's "posts-reminders" runs (``post_reminder_send_one_due`` in
-a loop), or the reference loop that only claims the same rows by a conditional update,
-until nothing is due or ``until`` (Unix time) passes, and reports how many it handled in
-the Redis list ``bench:<run>``.
+``bench_sweep`` runs what beat's "posts-reminders" runs (``post_reminders_send_next_due``,
+a batch of posts a call, in a loop), or the reference loop that only claims the same rows
+one at a time by a conditional update, until nothing is due or ``until`` (Unix time)
+passes, and reports how many posts it handled in the Redis list ``bench:<run>``.
 """
 
 import json
@@ -18,16 +18,17 @@ from django.utils import timezone
 
 from accounts.models import AccountStatus
 from accounts.posts.models import Post, PostStatus
-from accounts.posts.reminders import post_reminder_send_one_due
+from accounts.posts.reminders import post_reminders_send_next_due
 
-# As many candidates per look as the real sweep (reminders._BATCH).
+# Candidates per look: what the real sweep looked at before it claimed batches. Kept, so
+# that the reference stays the yardstick that earlier runs were measured against.
 _BATCH = 20
 
 
-def reference_claim_one() -> bool:
-    """The reference: the real sweep's query for due posts, then one conditional update
-    that clears the schedule; no policy, recipients, reminder rows, notifications or
-    audit event. False when nothing is due."""
+def reference_claim_one() -> int:
+    """The reference: the real sweep's filter and order of due posts, then one conditional
+    update that clears the schedule; no policy, recipients, reminder rows, notifications
+    or audit event. 1 if it claimed a post, 0 when nothing is due."""
     now = timezone.now()
     due = (
         Post.objects.filter(
@@ -47,21 +48,22 @@ def reference_claim_one() -> bool:
             next_reminder_stage=stage,
         ).update(next_reminder_at=None, next_reminder_stage="")
         if claimed == 1:
-            return True
-    return False
+            return 1
+    return 0
 
 
 @shared_task(ignore_result=True)
 def bench_sweep(*, kind: str, until: float, run: str) -> None:
-    step: Callable[[], bool] = (
-        post_reminder_send_one_due if kind == "reminders" else reference_claim_one
+    # Each step returns how many posts it claimed; 0 when none is due.
+    step: Callable[[], int] = (
+        post_reminders_send_next_due if kind == "reminders" else reference_claim_one
     )
     started = time.time()
     handled = 0
     error = ""
     try:
-        while time.time() < until and step():
-            handled += 1
+        while time.time() < until and (claimed := step()):
+            handled += claimed
     except Exception as exc:
         error = repr(exc)
         raise

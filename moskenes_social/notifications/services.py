@@ -62,6 +62,15 @@ def notifications_create_each(
     unique: dict[int, NotificationDraft] = {}
     for draft in drafts:
         unique.setdefault(draft.recipient.pk, draft)
+    return notifications_create_many(drafts=unique.values(), email=email)
+
+
+def notifications_create_many(
+    *, drafts: Iterable[NotificationDraft], email: bool = True
+) -> list[Notification]:
+    """Create one notification per draft in one insert, whatever their number; a person
+    may get several (a job that reminds of many posts at once). E-mail after commit, as
+    ``notifications_create``."""
     rows = [
         Notification(
             recipient=draft.recipient,
@@ -72,8 +81,10 @@ def notifications_create_each(
                 EmailStatus.PENDING if email and draft.recipient.email else EmailStatus.SKIPPED
             ),
         )
-        for draft in unique.values()
+        for draft in drafts
     ]
+    if not rows:
+        return []
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.email_status == EmailStatus.PENDING]
     if ids:
@@ -81,12 +92,20 @@ def notifications_create_each(
     return created
 
 
+# E-mails per Celery message. A message per e-mail cost about a millisecond each, as much as
+# everything else the reminder job does for a post (``make bench``); a message per
+# transaction would leave one worker sending a whole crisis fan-out alone. Each e-mail is
+# still claimed on its own, so a list delivered twice or beside the sweep sends nothing
+# twice, and what a lost worker leaves pending the sweep sends.
+ENQUEUE_CHUNK = 25
+
+
 def _enqueue(ids: list[int]) -> None:
-    from .tasks import notification_deliver
+    from .tasks import notifications_deliver
 
     try:
-        for notification_id in ids:
-            notification_deliver.delay(notification_id)
+        for start in range(0, len(ids), ENQUEUE_CHUNK):
+            notifications_deliver.delay(ids[start : start + ENQUEUE_CHUNK])
     except Exception:
         # The broker is unreachable; the beat sweep delivers these later.
         logger.warning("could not enqueue %d notification e-mails; the sweep will", len(ids))

@@ -4,8 +4,17 @@ from .services import notification_email_send, notification_email_send_next_pend
 
 
 @shared_task(ignore_result=True)
+def notifications_deliver(notification_ids: list[int]) -> int:
+    """Send the e-mails of notifications promptly after the transaction that created them
+    (a few a message, ``services.ENQUEUE_CHUNK``); each is claimed on its own, and one that
+    fails is retried by the sweep. Returns how many were sent."""
+    return sum(notification_email_send(notification_id=i) for i in notification_ids)
+
+
+@shared_task(ignore_result=True)
 def notification_deliver(notification_id: int) -> bool:
-    """Send one notification's e-mail promptly after the transaction that created it."""
+    """One notification's e-mail: what was enqueued before ``notifications_deliver``; kept
+    so that messages still queued when a release goes out are delivered."""
     return notification_email_send(notification_id=notification_id)
 
 

@@ -1,8 +1,9 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, connection, transaction
 
 from moskenes_social.audit.models import AppendOnlyError, Event
-from moskenes_social.audit.services import event_record
+from moskenes_social.audit.services import EventDraft, event_record, events_record
 from moskenes_social.people.models import Unit
 from tests.conftest import Persona
 
@@ -51,3 +52,22 @@ def test_log_page_lists_events_in_two_queries(
         response = radmann.client.get("/logg/")
     assert response.status_code == 200
     assert "test.29" in response.text
+
+
+@pytest.mark.django_db
+def test_events_of_a_job_are_recorded_in_one_insert(
+    unit: Unit, django_assert_num_queries: object
+) -> None:
+    other = Unit.objects.create(name="Hamnøy skole", slug="hamnoy-skole")
+    drafts = [
+        EventDraft(action="unit.checked", target=u, reason=f"Sjekket {u}", data={"n": n})
+        for n, u in enumerate([unit, other])
+    ]
+    ContentType.objects.get_for_model(Unit)  # cached per process, as in a running worker
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        events = events_record(actor=None, drafts=drafts)
+    rows = Event.objects.filter(pk__in=[e.pk for e in events]).order_by("id")
+    assert [(e.actor, e.target_id, e.target_repr, e.reason, e.data) for e in rows] == [
+        (None, str(unit.pk), "Reine skole", "Sjekket Reine skole", {"n": 0}),
+        (None, str(other.pk), "Hamnøy skole", "Sjekket Hamnøy skole", {"n": 1}),
+    ]

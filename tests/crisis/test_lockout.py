@@ -1,14 +1,18 @@
 """The lockout: while a crisis covers an account, only the crisis team may act for it."""
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
 from accounts.crisis.lockout import (
     CrisisLockout,
+    crisis_covered_accounts,
     crisis_covering,
     crisis_lockout_check,
     crisis_team_may_act,
 )
+from accounts.crisis.models import CrisisPeriod
 from accounts.models import Account, AccountStatus
 from moskenes_social.people.models import Unit, User
 from tests.accounts.factories import make_account
@@ -109,3 +113,20 @@ def test_the_crisis_team_acts_for_covered_active_accounts_only(
     assert not crisis_team_may_act(actor=kriseleder, account=suspended)
     assert not crisis_team_may_act(actor=responder, account=account)
     assert not crisis_team_may_act(actor=None, account=account)
+
+
+def test_the_accounts_a_crisis_covers_are_found_in_one_query(
+    unit: Unit, account: Account, responder: User, django_assert_num_queries: Any
+) -> None:
+    other = make_account(unit=unit, responders=[responder])
+    ids = {account.pk, other.pk}
+    make_crisis(accounts=[account], active=False)
+    with django_assert_num_queries(1):
+        assert crisis_covered_accounts(account_ids=ids) == set()
+    chosen = make_crisis(accounts=[other])
+    with django_assert_num_queries(1):
+        assert crisis_covered_accounts(account_ids=ids) == {other.pk}
+    CrisisPeriod.objects.filter(pk=chosen.pk).update(covers_all_accounts=True)
+    assert crisis_covered_accounts(account_ids=ids) == ids
+    with django_assert_num_queries(0):
+        assert crisis_covered_accounts(account_ids=set()) == set()

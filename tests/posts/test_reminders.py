@@ -8,6 +8,7 @@ post send one reminder between them.
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import pytest
 import time_machine
@@ -17,10 +18,10 @@ from django.db import IntegrityError, transaction
 from accounts.models import Account, AccountStatus, Responsibility, ResponsibilityRole
 from accounts.posts.models import CloseReason, Post, PostReminder, PostStatus
 from accounts.posts.reminders import (
-    _post_remind,
     _reminder_recipients,
     post_reminder_send_one_due,
     post_reminders_send_due,
+    post_reminders_send_next_due,
 )
 from accounts.posts.services import post_answer, post_close, post_register, post_reopen
 from accounts.posts.tasks import post_reminders_send
@@ -29,6 +30,9 @@ from moskenes_social.notifications.models import Notification
 from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO
 from policy.selectors import policy_in_force
+from tests.accounts.factories import make_account
+from tests.factories import make_user
+from tests.posts.factories import make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -146,16 +150,17 @@ def test_answering_after_the_first_reminder_stops_the_escalation(
     assert recipients() == set()
 
 
-def test_a_second_concurrent_claim_sends_nothing(clock: Clock, post: Post) -> None:
-    """Two workers listed the same due post; only the one whose claim wins sends."""
-    now = clock.at(oslo(26, 11))
-    seen = Post.objects.values_list("next_reminder_at", "next_reminder_stage").get(pk=post.pk)
-    scheduled, stage = seen
-    assert scheduled is not None
-    assert _post_remind(post_id=post.pk, scheduled=scheduled, stage_code=stage, now=now) is True
-    assert _post_remind(post_id=post.pk, scheduled=scheduled, stage_code=stage, now=now) is False
-    assert PostReminder.objects.count() == 2  # svarer1 and svarer2, once each
-    assert Event.objects.filter(action="posts.reminder_sent").count() == 1
+def test_a_post_claimed_by_another_worker_is_not_reminded_again(clock: Clock, post: Post) -> None:
+    """Another worker claimed the post and moved its schedule on (committed): this one
+    finds nothing due. (Workers running at the same time skip each other's locked rows:
+    ``test_reminders_concurrency.py``, on PostgreSQL.)"""
+    clock.at(oslo(26, 11))
+    Post.objects.filter(pk=post.pk).update(
+        next_reminder_at=oslo(27, 10, 30), next_reminder_stage="escalation"
+    )
+    assert post_reminders_send_next_due() == 0
+    assert not PostReminder.objects.exists()
+    assert not Event.objects.filter(action="posts.reminder_sent").exists()
 
 
 def test_a_retried_send_does_not_remind_anyone_twice(clock: Clock, post: Post) -> None:
@@ -250,3 +255,92 @@ def test_task_and_command_run_the_same_service(clock: Clock, post: Post) -> None
         "due",
         "escalation",
     ]
+
+
+def _register(account: Account, n: int) -> list[Post]:
+    """``n`` more posts on the account, received when the ``post`` fixture's was."""
+    return [make_post(account=account, posted_at=oslo(25, 10)) for _ in range(n)]
+
+
+def test_one_batch_reminds_several_posts_each_once(
+    clock: Clock, post: Post, account: Account, people: dict[str, User]
+) -> None:
+    others = _register(account, 2)
+    clock.at(oslo(26, 11))
+    assert post_reminders_send_next_due(limit=2) == 2
+    assert post_reminders_send_next_due(limit=2) == 1
+    assert post_reminders_send_next_due(limit=2) == 0
+    posts = [post, *others]
+    assert sorted(PostReminder.objects.values_list("post_id", "recipient__username")) == sorted(
+        (p.pk, name) for p in posts for name in ["svarer1", "svarer2"]
+    )
+    # One notification per post and person: each is told of each post.
+    assert Notification.objects.filter(recipient__username="svarer1").count() == 3
+    events = Event.objects.filter(action="posts.reminder_sent").order_by("target_id")
+    assert [e.target_id for e in events] == sorted(str(p.pk) for p in posts)
+    first = events[0]
+    names = f"{people['svarer1']}, {people['svarer2']}"
+    assert first.reason == f"Svarfristen var 26. november 2026 10:30; påminnet: {names}."
+    post.refresh_from_db()  # the deadline as the database gives it (UTC), as the job reads it
+    assert first.data == {
+        "stage": "due",
+        "due_at": post.due_at.isoformat(),
+        "recipients": [people["svarer1"].pk, people["svarer2"].pk],
+    }
+
+
+def test_a_batch_costs_the_same_statements_whatever_its_posts_and_recipients(
+    clock: Clock,
+    post: Post,
+    account: Account,
+    people: dict[str, User],
+    django_assert_num_queries: Any,
+) -> None:
+    """Savepoint, the due posts (locked), the guideline version, the schedules' update, the
+    crisis lookup, the responsibilities, the reminder rows, the notifications, the events,
+    release: the same for one post with two recipients as for many posts with many."""
+    policy_in_force()  # the guideline version parsed, as in a running worker
+    clock.at(oslo(26, 11))
+    with django_assert_num_queries(10):
+        assert post_reminders_send_next_due() == 1
+
+    many = make_account(
+        unit=account.unit,
+        owner=people["eier"],
+        responders=[make_user(username=f"svarer{n}") for n in range(3, 9)],
+    )
+    _register(account, 5)
+    _register(many, 5)
+    clock.at(oslo(27, 9))  # the first post's escalation is not yet due
+    with django_assert_num_queries(10):
+        assert post_reminders_send_next_due() == 10
+    assert PostReminder.objects.count() == 2 + 5 * 2 + 5 * 6
+
+
+def test_a_stage_the_guideline_no_longer_has_is_dropped_and_the_rest_is_sent(
+    clock: Clock, post: Post, account: Account, people: dict[str, User]
+) -> None:
+    [other] = _register(account, 1)
+    Post.objects.filter(pk=post.pk).update(next_reminder_stage="gone")
+    clock.at(oslo(26, 11))
+    assert post_reminders_send_next_due() == 2
+    post.refresh_from_db()
+    assert (post.next_reminder_at, post.next_reminder_stage) == (None, "")
+    assert set(PostReminder.objects.values_list("post_id", flat=True)) == {other.pk}
+    assert [e.target_id for e in Event.objects.filter(action="posts.reminder_sent")] == [
+        str(other.pk)
+    ]
+
+
+def test_a_retried_send_tells_only_those_not_yet_reminded(
+    clock: Clock, post: Post, people: dict[str, User]
+) -> None:
+    PostReminder.objects.create(
+        post=post, stage="due", due_at=post.due_at, recipient=people["svarer1"]
+    )
+    clock.at(oslo(26, 11))
+    assert post_reminders_send_next_due() == 1
+    assert recipients() == {"svarer2"}
+    event = Event.objects.get(action="posts.reminder_sent")
+    assert event.data["recipients"] == [people["svarer2"].pk]
+    assert PostReminder.objects.count() == 2
