@@ -1,7 +1,7 @@
 """Reads of posts and ingest tokens. List selectors cost a fixed number of queries."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from accounts.models import Account, AccountStatus, Responsibility
 from moskenes_social.audit.models import Event
@@ -107,8 +107,19 @@ def ingest_token_find(*, raw: str) -> IngestToken | None:
     )
 
 
-def account_for_facebook_page(*, page_id: str) -> Account | None:
-    return Account.objects.filter(facebook_page_id=page_id).first() if page_id else None
+def account_for_facebook_comment(*, page_id: str, comment_id: str) -> tuple[Account, bool] | None:
+    """The account connected to the Facebook Page ``page_id`` and whether it already has a
+    post with the platform id ``comment_id`` (a replayed delivery); None for a page that is
+    no account's. One query, so that a replay costs nothing more."""
+    if not page_id:
+        return None
+    stored = Post.objects.filter(account=OuterRef("pk"), platform_id=comment_id)
+    account = (
+        Account.objects.filter(facebook_page_id=page_id)
+        .annotate(comment_stored=Exists(stored))
+        .first()
+    )
+    return None if account is None else (account, bool(account.comment_stored))
 
 
 def posts_counts_by_status(*, account: Account) -> dict[str, int]:

@@ -342,6 +342,44 @@ def test_a_replayed_delivery_creates_nothing_new(page_account: Account) -> None:
     assert Post.objects.count() == 2
 
 
+def test_a_new_comment_costs_six_statements_and_a_replay_one(
+    page_account: Account, django_assert_num_queries: Any
+) -> None:
+    """New: the account and whether the comment is stored (one query), then in one
+    transaction the guideline version in force, the post (one insert that a concurrent
+    replay cannot duplicate) and its audit event. A replay: the first query only, no
+    transaction. (The guideline version is parsed once per process: warmed here.)"""
+    assert webhook(delivery(comment("111_warm"))).json() == {"created": 1}
+    body = delivery(comment())
+    with django_assert_num_queries(6):  # BEGIN and COMMIT included
+        assert webhook(body).json() == {"created": 1}
+    with django_assert_num_queries(1):
+        assert webhook(body).json() == {"created": 0}
+    post = Post.objects.get(platform_id="111_222")
+    assert Event.objects.filter(action="posts.post_received", target_id=str(post.pk)).count() == 1
+
+
+def test_a_replay_that_passed_the_look_up_stores_nothing(page_account: Account) -> None:
+    """What a replay racing the first delivery meets: ``post_ingest`` has no look-up of
+    its own, the insert's ON CONFLICT keeps one post and one audit event."""
+    from accounts.posts.services import post_ingest
+
+    fields: dict[str, Any] = {
+        "account": page_account,
+        "platform_id": "111_222",
+        "author": "Kari Nordmann",
+        "text": "Hvorfor er veien ikke brøytet?",
+        "url": "",
+        "posted_at": oslo(11, 25, 9, 30),
+        "source": PostSource.FACEBOOK,
+    }
+    first, created = post_ingest(**fields)
+    again, created_again = post_ingest(**fields)
+    assert created and not created_again and again.pk == first.pk
+    assert Post.objects.count() == 1
+    assert Event.objects.filter(action="posts.post_received").count() == 1
+
+
 def test_a_bad_signature_is_403_and_stores_nothing(page_account: Account) -> None:
     body = delivery(comment())
     assert webhook(body, signature=sign(body, "another-secret")).status_code == 403
