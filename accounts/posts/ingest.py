@@ -30,9 +30,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Account, AccountStatus
 from moskenes_social.worktime import OSLO
+from policy.selectors import policy_of_version_id
 
 from .models import PostSource
-from .selectors import account_for_facebook_comment, ingest_token_find
+from .selectors import FacebookCommentTarget, facebook_comment_target, ingest_token_find
 from .services import PostError, ingest_token_mark_used, post_ingest
 
 logger = logging.getLogger(__name__)
@@ -291,28 +292,27 @@ def _feed_comments(payload: dict[str, Any]) -> list[FacebookComment]:
     return comments
 
 
-def _new_comments(comments: list[FacebookComment]) -> list[tuple[Account, FacebookComment]]:
-    """The comments to store, with their accounts: those on an active official account's
+def _new_comments(
+    comments: list[FacebookComment],
+) -> list[tuple[FacebookCommentTarget, FacebookComment]]:
+    """The comments to store, with their targets: those on an active official account's
     page that it does not have yet. One query a comment; a replay ends here."""
     new = []
     for comment in comments:
-        found = account_for_facebook_comment(
-            page_id=comment.page_id, comment_id=comment.platform_id
-        )
-        if found is None:
+        target = facebook_comment_target(page_id=comment.page_id, comment_id=comment.platform_id)
+        if target is None:
             logger.warning(
                 "facebook webhook: page %s is not an official account; ignored", comment.page_id
             )
             continue
-        account, stored = found
-        if account.status != AccountStatus.ACTIVE:
+        if target.account.status != AccountStatus.ACTIVE:
             logger.info(
                 "facebook webhook: page %s belongs to an inactive account; ignored",
                 comment.page_id,
             )
             continue
-        if not stored:
-            new.append((account, comment))
+        if not target.stored:
+            new.append((target, comment))
     return new
 
 
@@ -322,9 +322,9 @@ def _new_comments(comments: list[FacebookComment]) -> list[tuple[Account, Facebo
 def facebook_webhook(request: HttpRequest) -> HttpResponse:
     """GET: the subscription handshake. POST: signed event deliveries.
 
-    A delivery costs one query for each comment in it (its account, and whether it is
-    stored: a replay); only new comments open a transaction, with the guideline version
-    in force, the post and its audit event (``post_ingest``).
+    A delivery costs one query for each comment in it (its account, whether the comment
+    is stored, the guideline version in force); a replay ends there. Only new comments
+    open a transaction: the post and its audit event (``post_ingest``).
     """
     if request.method == "GET":
         verify: str = settings.FACEBOOK_VERIFY_TOKEN
@@ -360,10 +360,11 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
     now = datetime.now(tz=UTC)
     # One delivery is stored whole or not at all.
     with transaction.atomic():
-        for account, comment in new:
+        for target, comment in new:
             try:
                 _post, was_created = post_ingest(
-                    account=account,
+                    account=target.account,
+                    policy=policy_of_version_id(version_id=target.policy_version_id),
                     source=PostSource.FACEBOOK,
                     platform_id=comment.platform_id,
                     author=comment.author,

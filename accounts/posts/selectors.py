@@ -1,5 +1,7 @@
 """Reads of posts and ingest tokens. List selectors cost a fixed number of queries."""
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
@@ -7,6 +9,7 @@ from accounts.models import Account, AccountStatus, Responsibility
 from moskenes_social.audit.models import Event
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.roles import Role, has_role
+from policy.selectors import version_in_force_id
 
 from . import permissions
 from .models import IngestToken, Post, PostReminder, PostStatus
@@ -107,19 +110,36 @@ def ingest_token_find(*, raw: str) -> IngestToken | None:
     )
 
 
-def account_for_facebook_comment(*, page_id: str, comment_id: str) -> tuple[Account, bool] | None:
-    """The account connected to the Facebook Page ``page_id`` and whether it already has a
-    post with the platform id ``comment_id`` (a replayed delivery); None for a page that is
-    no account's. One query, so that a replay costs nothing more."""
+@dataclass(frozen=True)
+class FacebookCommentTarget:
+    """Where a Facebook comment goes: the page's account, whether the account already has
+    a post with the comment's id (a replay), and the id of the guideline version in force
+    (``policy.selectors.policy_of_version_id``)."""
+
+    account: Account
+    stored: bool
+    policy_version_id: int | None
+
+
+def facebook_comment_target(*, page_id: str, comment_id: str) -> FacebookCommentTarget | None:
+    """The target of a comment on the Facebook Page ``page_id``; None for a page that is
+    no account's. One query: a replay costs nothing more, and a new post needs no query
+    of its own to learn the guideline version in force."""
     if not page_id:
         return None
     stored = Post.objects.filter(account=OuterRef("pk"), platform_id=comment_id)
     account = (
         Account.objects.filter(facebook_page_id=page_id)
-        .annotate(comment_stored=Exists(stored))
+        .annotate(comment_stored=Exists(stored), policy_version_id=version_in_force_id())
         .first()
     )
-    return None if account is None else (account, bool(account.comment_stored))
+    if account is None:
+        return None
+    return FacebookCommentTarget(
+        account=account,
+        stored=bool(account.comment_stored),
+        policy_version_id=account.policy_version_id,
+    )
 
 
 def posts_counts_by_status(*, account: Account) -> dict[str, int]:

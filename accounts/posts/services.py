@@ -177,11 +177,14 @@ def _create(
     url: str,
     posted_at: datetime,
     registered_by: User | None,
+    policy: PolicyParameters | None = None,
 ) -> Post | None:
-    """Insert an open post with its deadline and record its audit event; None (nothing
-    written) if the account already has a post with the platform id."""
+    """Insert an open post with its deadline (``policy``: the guideline version in force,
+    read here unless given) and record its audit event; None (nothing written) if the
+    account already has a post with the platform id."""
     now = timezone.now()
-    policy = policy_in_force()
+    if policy is None:
+        policy = policy_in_force()
     schedule = _schedule(account=account, start=posted_at, policy=policy)
     post = Post(
         account=account,
@@ -264,8 +267,11 @@ def post_ingest(
     url: str,
     posted_at: datetime,
     source: str,
+    policy: PolicyParameters | None = None,
 ) -> tuple[Post, bool]:
     """Store a post delivered by an integration (API or webhook); ``(post, created)``.
+    ``policy`` is the guideline version in force, if the caller has read it already (the
+    webhook, with the account); else it is read here.
 
     Idempotent on the platform id: a replayed delivery returns the stored post and changes
     nothing (not even a post since removed as sensitive: its text stays gone). A time in
@@ -298,6 +304,7 @@ def post_ingest(
             url=url,
             posted_at=min(posted_at, timezone.now()),
             registered_by=None,
+            policy=policy,
         )
         if post is None:
             return Post.objects.get(account=account, platform_id=platform_id), False
