@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone
 
 from moskenes_social.people.models import User
@@ -36,23 +36,30 @@ def _local_date(at: datetime | None) -> date:
     return (at or timezone.now()).astimezone(OSLO).date()
 
 
-def version_in_force(*, at: datetime | None = None) -> GuidelineVersion | None:
-    """The adopted version with the latest effective date not after ``at`` (default now).
+def _adopted_by_recency(*, at: datetime | None) -> QuerySet[GuidelineVersion]:
+    """Adopted versions in effect on ``at``'s date, the one in force first.
 
     A version is in force from 00:00 Europe/Oslo on its effective date. Adoption requires
     a later version to take effect no earlier than the one before it, so the latest
     effective date (ties broken by the higher number) selects exactly one.
     """
-    return (
-        GuidelineVersion.objects.select_related("guideline")
-        .filter(
-            guideline__slug=GUIDELINE_SLUG,
-            status__in=ADOPTED_STATUSES,
-            effective_from__lte=_local_date(at),
-        )
-        .order_by("-effective_from", "-number")
-        .first()
-    )
+    return GuidelineVersion.objects.filter(
+        guideline__slug=GUIDELINE_SLUG,
+        status__in=ADOPTED_STATUSES,
+        effective_from__lte=_local_date(at),
+    ).order_by("-effective_from", "-number")
+
+
+def version_in_force(*, at: datetime | None = None) -> GuidelineVersion | None:
+    """The adopted version with the latest effective date not after ``at`` (default now)."""
+    return _adopted_by_recency(at=at).select_related("guideline").first()
+
+
+def version_in_force_id(*, at: datetime | None = None) -> Subquery:
+    """The id of the version in force at ``at`` (default now) as a subquery: annotated
+    onto another query, it names the version without a round trip of its own; pass it to
+    ``policy_of_version_id``."""
+    return Subquery(_adopted_by_recency(at=at).values("pk")[:1])
 
 
 def policy_in_force(*, at: datetime | None = None) -> PolicyParameters:
@@ -80,6 +87,25 @@ _ADOPTED_POLICY_CACHE: dict[tuple[int, datetime, datetime | None], PolicyParamet
 _ADOPTED_POLICY_CACHE_SIZE = 64
 
 
+# The same parsed parameters by version id alone, for ``policy_of_version_id``. PostgreSQL
+# never reuses an id; tests on SQLite, which does after a rollback, clear both caches
+# between tests (``version_policy_cache_clear``).
+_ADOPTED_POLICY_BY_ID: dict[int, PolicyParameters] = {}
+
+
+def policy_of_version_id(*, version_id: int | None) -> PolicyParameters:
+    """The parameters of the version in force named by ``version_in_force_id``: no query
+    once this process has parsed that version, two before. Raises
+    ``NoVersionInForceError`` for None (no version in force)."""
+    if version_id is None:
+        raise NoVersionInForceError(
+            "no guideline version is in force; migration policy/0002 loads version 1"
+        )
+    if (cached := _ADOPTED_POLICY_BY_ID.get(version_id)) is not None:
+        return cached
+    return version_policy(version=GuidelineVersion.objects.get(pk=version_id))
+
+
 def version_policy(*, version: GuidelineVersion) -> PolicyParameters:
     """The parameters of any version (a draft too), parsed strictly.
 
@@ -97,14 +123,16 @@ def version_policy(*, version: GuidelineVersion) -> PolicyParameters:
     )
     if cacheable:
         if len(_ADOPTED_POLICY_CACHE) >= _ADOPTED_POLICY_CACHE_SIZE:
-            _ADOPTED_POLICY_CACHE.clear()
+            version_policy_cache_clear()
         _ADOPTED_POLICY_CACHE[key] = parameters
+        _ADOPTED_POLICY_BY_ID[version.pk] = parameters
     return parameters
 
 
 def version_policy_cache_clear() -> None:
     """Forget every parsed version (tests that roll back adoptions)."""
     _ADOPTED_POLICY_CACHE.clear()
+    _ADOPTED_POLICY_BY_ID.clear()
 
 
 def rules_of(*, version: GuidelineVersion) -> QuerySet[Rule]:

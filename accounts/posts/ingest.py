@@ -30,9 +30,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Account, AccountStatus
 from moskenes_social.worktime import OSLO
+from policy.selectors import policy_of_version_id
 
 from .models import PostSource
-from .selectors import account_for_facebook_page, ingest_token_find
+from .selectors import FacebookCommentTarget, facebook_comment_target, ingest_token_find
 from .services import PostError, ingest_token_mark_used, post_ingest
 
 logger = logging.getLogger(__name__)
@@ -232,9 +233,19 @@ def _comment_url(value: dict[str, Any]) -> str:
     return ""
 
 
-def _feed_change(page_id: str, change: object) -> tuple[Account, dict[str, Any]] | None:
-    """The account and post fields of a new comment on a known page; None (logged) for
-    anything else."""
+@dataclass(frozen=True)
+class FacebookComment:
+    page_id: str
+    platform_id: str
+    author: str
+    text: str
+    url: str
+    posted_at: datetime | None
+
+
+def _feed_comment(page_id: str, change: object) -> FacebookComment | None:
+    """The fields of a new comment by someone else than the page; None (logged) for
+    anything else. Reads the payload only."""
     if not isinstance(change, dict) or change.get("field") != "feed":
         return None
     value = change.get("value")
@@ -255,27 +266,66 @@ def _feed_change(page_id: str, change: object) -> tuple[Account, dict[str, Any]]
         # A sticker or photo without words: nothing to answer in the app.
         logger.info("facebook webhook: comment %s has no text; ignored", comment_id)
         return None
-    account = account_for_facebook_page(page_id=page_id)
-    if account is None:
-        logger.warning("facebook webhook: page %s is not an official account; ignored", page_id)
-        return None
-    if account.status != AccountStatus.ACTIVE:
-        logger.info("facebook webhook: page %s belongs to an inactive account; ignored", page_id)
-        return None
-    return account, {
-        "platform_id": comment_id[:200],
-        "author": _text(sender.get("name") if isinstance(sender, dict) else "", 200),
-        "text": message,
-        "url": _comment_url(value),
-        "posted_at": created,
-    }
+    return FacebookComment(
+        page_id=page_id,
+        # As ``post_ingest`` stores it, so that a replay is recognised before it.
+        platform_id=comment_id[:200].strip(),
+        author=_text(sender.get("name") if isinstance(sender, dict) else "", 200),
+        text=message,
+        url=_comment_url(value),
+        posted_at=created,
+    )
+
+
+def _feed_comments(payload: dict[str, Any]) -> list[FacebookComment]:
+    comments = []
+    for entry in payload["entry"]:
+        page_id = entry.get("id") if isinstance(entry, dict) else None
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        if not isinstance(page_id, str) or not isinstance(changes, list):
+            logger.info("facebook webhook: an entry without page id or changes; ignored")
+            continue
+        for change in changes:
+            comment = _feed_comment(page_id, change)
+            if comment is not None:
+                comments.append(comment)
+    return comments
+
+
+def _new_comments(
+    comments: list[FacebookComment],
+) -> list[tuple[FacebookCommentTarget, FacebookComment]]:
+    """The comments to store, with their targets: those on an active official account's
+    page that it does not have yet. One query a comment; a replay ends here."""
+    new = []
+    for comment in comments:
+        target = facebook_comment_target(page_id=comment.page_id, comment_id=comment.platform_id)
+        if target is None:
+            logger.warning(
+                "facebook webhook: page %s is not an official account; ignored", comment.page_id
+            )
+            continue
+        if target.account.status != AccountStatus.ACTIVE:
+            logger.info(
+                "facebook webhook: page %s belongs to an inactive account; ignored",
+                comment.page_id,
+            )
+            continue
+        if not target.stored:
+            new.append((target, comment))
+    return new
 
 
 @csrf_exempt
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def facebook_webhook(request: HttpRequest) -> HttpResponse:
-    """GET: the subscription handshake. POST: signed event deliveries."""
+    """GET: the subscription handshake. POST: signed event deliveries.
+
+    A delivery costs one query for each comment in it (its account, whether the comment
+    is stored, the guideline version in force); a replay ends there. Only new comments
+    open a transaction: the post and its audit event (``post_ingest``).
+    """
     if request.method == "GET":
         verify: str = settings.FACEBOOK_VERIFY_TOKEN
         given = request.GET.get("hub.verify_token", "")
@@ -303,29 +353,27 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
             "facebook webhook: object %r is not a page feed; ignored", payload.get("object")
         )
         return JsonResponse({"created": 0})
+    new = _new_comments(_feed_comments(payload))
+    if not new:
+        return JsonResponse({"created": 0})
     created = 0
     now = datetime.now(tz=UTC)
     # One delivery is stored whole or not at all.
     with transaction.atomic():
-        for entry in payload["entry"]:
-            page_id = entry.get("id") if isinstance(entry, dict) else None
-            changes = entry.get("changes") if isinstance(entry, dict) else None
-            if not isinstance(page_id, str) or not isinstance(changes, list):
-                logger.info("facebook webhook: an entry without page id or changes; ignored")
+        for target, comment in new:
+            try:
+                _post, was_created = post_ingest(
+                    account=target.account,
+                    policy=policy_of_version_id(version_id=target.policy_version_id),
+                    source=PostSource.FACEBOOK,
+                    platform_id=comment.platform_id,
+                    author=comment.author,
+                    text=comment.text,
+                    url=comment.url,
+                    posted_at=comment.posted_at or now,
+                )
+            except PostError as exc:
+                logger.info("facebook webhook: comment refused: %s", " ".join(exc.messages))
                 continue
-            for change in changes:
-                found = _feed_change(page_id, change)
-                if found is None:
-                    continue
-                account, fields = found
-                try:
-                    _post, was_created = post_ingest(
-                        account=account,
-                        source=PostSource.FACEBOOK,
-                        **{**fields, "posted_at": fields["posted_at"] or now},
-                    )
-                except PostError as exc:
-                    logger.info("facebook webhook: comment refused: %s", " ".join(exc.messages))
-                    continue
-                created += int(was_created)
+            created += int(was_created)
     return JsonResponse({"created": created})

@@ -1,12 +1,15 @@
 """Reads of posts and ingest tokens. List selectors cost a fixed number of queries."""
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from accounts.models import Account, AccountStatus, Responsibility
 from moskenes_social.audit.models import Event
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.roles import Role, has_role
+from policy.selectors import version_in_force_id
 
 from . import permissions
 from .models import IngestToken, Post, PostReminder, PostStatus
@@ -111,8 +114,36 @@ def ingest_token_find(*, raw: str) -> IngestToken | None:
     )
 
 
-def account_for_facebook_page(*, page_id: str) -> Account | None:
-    return Account.objects.filter(facebook_page_id=page_id).first() if page_id else None
+@dataclass(frozen=True)
+class FacebookCommentTarget:
+    """Where a Facebook comment goes: the page's account, whether the account already has
+    a post with the comment's id (a replay), and the id of the guideline version in force
+    (``policy.selectors.policy_of_version_id``)."""
+
+    account: Account
+    stored: bool
+    policy_version_id: int | None
+
+
+def facebook_comment_target(*, page_id: str, comment_id: str) -> FacebookCommentTarget | None:
+    """The target of a comment on the Facebook Page ``page_id``; None for a page that is
+    no account's. One query: a replay costs nothing more, and a new post needs no query
+    of its own to learn the guideline version in force."""
+    if not page_id:
+        return None
+    stored = Post.objects.filter(account=OuterRef("pk"), platform_id=comment_id)
+    account = (
+        Account.objects.filter(facebook_page_id=page_id)
+        .annotate(comment_stored=Exists(stored), policy_version_id=version_in_force_id())
+        .first()
+    )
+    if account is None:
+        return None
+    return FacebookCommentTarget(
+        account=account,
+        stored=bool(account.comment_stored),
+        policy_version_id=account.policy_version_id,
+    )
 
 
 def posts_counts_by_status(*, account: Account) -> dict[str, int]:

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,6 +142,31 @@ def _clean_text(text: str) -> str:
     return text
 
 
+def _insert_unless_stored(post: Post) -> bool:
+    """Insert ``post`` unless its account already has a post with its platform id; True if
+    inserted (``post.pk`` is then set).
+
+    One ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``: the unique constraint
+    ``posts_one_per_platform_id`` decides, so a replay arriving at the same moment is not
+    stored twice, and no look-up before nor savepoint around the insert is needed.
+    ``bulk_create(ignore_conflicts=True)`` would not say whether the row went in, so this
+    calls the manager's ``_insert``, which ``Model.save()`` uses (Post has no signals).
+    """
+    fields = [field for field in Post._meta.concrete_fields if not field.primary_key]
+    rows = Post.objects._insert(  # type: ignore[attr-defined]
+        [post],
+        fields=fields,
+        returning_fields=[Post._meta.pk],
+        on_conflict=OnConflict.IGNORE,
+    )
+    if not rows:
+        return False
+    post.pk = rows[0][0]
+    post._state.adding = False
+    post._state.db = Post.objects.db
+    return True
+
+
 def _create(
     *,
     account: Account,
@@ -151,25 +177,29 @@ def _create(
     url: str,
     posted_at: datetime,
     registered_by: User | None,
-) -> Post:
-    """Insert an open post with its deadline. Raises ``IntegrityError`` (in a savepoint, so
-    the caller's transaction survives) if the account already has the platform id."""
+    policy: PolicyParameters | None = None,
+) -> Post | None:
+    """Insert an open post with its deadline (``policy``: the guideline version in force,
+    read here unless given) and record its audit event; None (nothing written) if the
+    account already has a post with the platform id."""
     now = timezone.now()
-    policy = policy_in_force()
+    if policy is None:
+        policy = policy_in_force()
     schedule = _schedule(account=account, start=posted_at, policy=policy)
-    with transaction.atomic():
-        post = Post.objects.create(
-            account=account,
-            source=source,
-            platform_id=platform_id,
-            author=author.strip()[:200],
-            text=text,
-            url=url.strip(),
-            posted_at=posted_at,
-            received_at=now,
-            registered_by=registered_by,
-            **schedule,
-        )
+    post = Post(
+        account=account,
+        source=source,
+        platform_id=platform_id,
+        author=author.strip()[:200],
+        text=text,
+        url=url.strip(),
+        posted_at=posted_at,
+        received_at=now,
+        registered_by=registered_by,
+        **schedule,
+    )
+    if not _insert_unless_stored(post):
+        return None
     event_record(
         actor=registered_by,
         action="posts.post_received",
@@ -212,22 +242,22 @@ def post_register(
     platform_id = platform_id.strip()
     if platform_id and Post.objects.filter(account=account, platform_id=platform_id).exists():
         raise PostError({"platform_id": _("A post with this id is already registered.")})
-    try:
-        return _create(
-            account=account,
-            source=PostSource.MANUAL,
-            platform_id=platform_id,
-            author=author,
-            text=_clean_text(text),
-            url=url,
-            posted_at=posted_at,
-            registered_by=actor,
-        )
-    except IntegrityError as exc:
-        raise PostError({"platform_id": _("A post with this id is already registered.")}) from exc
+    post = _create(
+        account=account,
+        source=PostSource.MANUAL,
+        platform_id=platform_id,
+        author=author,
+        text=_clean_text(text),
+        url=url,
+        posted_at=posted_at,
+        registered_by=actor,
+    )
+    if post is None:
+        # Stored a moment ago by someone else.
+        raise PostError({"platform_id": _("A post with this id is already registered.")})
+    return post
 
 
-@transaction.atomic
 def post_ingest(
     *,
     account: Account,
@@ -237,37 +267,47 @@ def post_ingest(
     url: str,
     posted_at: datetime,
     source: str,
+    policy: PolicyParameters | None = None,
 ) -> tuple[Post, bool]:
     """Store a post delivered by an integration (API or webhook); ``(post, created)``.
+    ``policy`` is the guideline version in force, if the caller has read it already (the
+    webhook, with the account); else it is read here.
 
     Idempotent on the platform id: a replayed delivery returns the stored post and changes
     nothing (not even a post since removed as sensitive: its text stays gone). A time in
     the future is taken as now.
+
+    Everything is checked before anything is written, so a refusal (``PostError``) leaves
+    the caller's transaction usable: the webhook stores the posts of one delivery in one
+    transaction without a savepoint for each. New post: the guideline version in force,
+    the insert and the audit event; a replay: the guideline version, the insert that does
+    nothing and the stored post.
     """
     platform_id = platform_id.strip()
     if not platform_id:
         raise PostError({"id": _("The post has no id.")})
     if source not in (PostSource.API, PostSource.FACEBOOK):
         raise PostError(_("Unknown source."))
-    existing = Post.objects.filter(account=account, platform_id=platform_id).first()
-    if existing is not None:
-        return existing, False
     if account.status != AccountStatus.ACTIVE:
+        existing = Post.objects.filter(account=account, platform_id=platform_id).first()
+        if existing is not None:
+            return existing, False
         raise PostError(_("The account is not active and takes no posts."))
-    try:
+    text = _clean_text(text)
+    with transaction.atomic(savepoint=False):
         post = _create(
             account=account,
             source=source,
             platform_id=platform_id,
             author=author,
-            text=_clean_text(text),
+            text=text,
             url=url,
             posted_at=min(posted_at, timezone.now()),
             registered_by=None,
+            policy=policy,
         )
-    except IntegrityError:
-        # The same delivery, stored a moment ago by another request.
-        return Post.objects.get(account=account, platform_id=platform_id), False
+        if post is None:
+            return Post.objects.get(account=account, platform_id=platform_id), False
     return post, True
 
 

@@ -10,7 +10,7 @@ import hmac
 import json
 import logging
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,12 @@ from accounts.posts.services import ingest_token_revoke
 from moskenes_social.audit.models import Event
 from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO
+from policy.services import version_parameters_update
 from tests.accounts.factories import make_account
+from tests.conftest import Persona
+from tests.policy.factories import adopt, make_draft
 
+from .conftest import persona_user
 from .factories import make_token
 
 pytestmark = pytest.mark.django_db
@@ -340,6 +344,69 @@ def test_a_replayed_delivery_creates_nothing_new(page_account: Account) -> None:
     assert webhook(body).json() == {"created": 2}
     assert webhook(body).json() == {"created": 0}
     assert Post.objects.count() == 2
+
+
+def test_a_new_comment_costs_five_statements_and_a_replay_one(
+    page_account: Account, django_assert_num_queries: Any
+) -> None:
+    """One query tells the account, whether the comment is stored and the guideline
+    version in force; a replay ends there, without a transaction. A new comment: in one
+    transaction, the post (one insert that a concurrent replay cannot duplicate) and its
+    audit event. (The guideline version is parsed once per process: warmed here.)"""
+    assert webhook(delivery(comment("111_warm"))).json() == {"created": 1}
+    body = delivery(comment())
+    with django_assert_num_queries(5):  # BEGIN and COMMIT included
+        assert webhook(body).json() == {"created": 1}
+    with django_assert_num_queries(1):
+        assert webhook(body).json() == {"created": 0}
+    post = Post.objects.get(platform_id="111_222")
+    assert Event.objects.filter(action="posts.post_received", target_id=str(post.pk)).count() == 1
+
+
+def test_a_comment_follows_a_guideline_version_adopted_meanwhile(
+    frozen: time_machine.Traveller, page_account: Account, personas: dict[str, Persona]
+) -> None:
+    """The version in force is read with the account on every delivery, so a version
+    adopted after this process parsed the last one decides the next post's deadline."""
+    assert webhook(delivery(comment("111_before"))).json() == {"created": 1}
+    radmann = persona_user(personas, "radmann")
+    draft = make_draft(actor=radmann)
+    version_parameters_update(
+        actor=radmann,
+        version=draft,
+        parameters={**draft.parameters, "answer_deadline_working_hours": 4},
+    )
+    adopt(
+        actor=radmann,
+        version=draft,
+        adopted_on=date(2026, 11, 24),
+        effective_from=date(2026, 11, 25),
+    )
+    assert webhook(delivery(comment("111_after"))).json() == {"created": 1}
+    # Posted Wednesday 09:30: 8 working hours under version 1, 4 under version 2.
+    assert Post.objects.get(platform_id="111_before").due_at == oslo(11, 26, 10, 0)
+    assert Post.objects.get(platform_id="111_after").due_at == oslo(11, 25, 13, 30)
+
+
+def test_a_replay_that_passed_the_look_up_stores_nothing(page_account: Account) -> None:
+    """What a replay racing the first delivery meets: ``post_ingest`` has no look-up of
+    its own, the insert's ON CONFLICT keeps one post and one audit event."""
+    from accounts.posts.services import post_ingest
+
+    fields: dict[str, Any] = {
+        "account": page_account,
+        "platform_id": "111_222",
+        "author": "Kari Nordmann",
+        "text": "Hvorfor er veien ikke brøytet?",
+        "url": "",
+        "posted_at": oslo(11, 25, 9, 30),
+        "source": PostSource.FACEBOOK,
+    }
+    first, created = post_ingest(**fields)
+    again, created_again = post_ingest(**fields)
+    assert created and not created_again and again.pk == first.pk
+    assert Post.objects.count() == 1
+    assert Event.objects.filter(action="posts.post_received").count() == 1
 
 
 def test_a_bad_signature_is_403_and_stores_nothing(page_account: Account) -> None:
