@@ -66,7 +66,7 @@ class Server:
                 "--threads",
                 "4",
             ]
-        if self.name == "granian":
+        if self.name in {"granian", "granian-2t"}:
             return [
                 str(BIN / "granian"),
                 "--interface",
@@ -78,7 +78,7 @@ class Server:
                 "--workers",
                 "2",
                 "--blocking-threads",
-                "1",
+                "2" if self.name == "granian-2t" else "1",
                 "--no-access-log",
                 app,
             ]
@@ -89,6 +89,7 @@ SERVERS = {
     "gunicorn-sync": Server("gunicorn-sync", "gunicorn, 4 sync workers"),
     "gunicorn-gthread": Server("gunicorn-gthread", "gunicorn, 2 gthread workers x 4 threads"),
     "granian": Server("granian", "granian --interface wsgi, 2 workers, --blocking-threads 1"),
+    "granian-2t": Server("granian-2t", "granian --interface wsgi, 2 workers, --blocking-threads 2"),
 }
 # The server docker-compose.yml and the Dockerfile use (see the README's figures).
 DEFAULT_SERVER = "granian"

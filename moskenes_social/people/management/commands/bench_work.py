@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--since", help="ISO time the run started (sweep-check)")
         parser.add_argument("--stage", default="")
         parser.add_argument("--reference", action="store_true")
-        parser.add_argument("--finish", action="store_true", help="close the sweep's posts")
+        parser.add_argument("--finish", action="store_true", help="delete the sweep's posts")
         parser.add_argument("--prefix", default=work.HOOK_PREFIX)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,6 +43,8 @@ class Command(BaseCommand):
                 reference=options["reference"],
                 finish=options["finish"],
             )
+            if options["finish"]:
+                work.sweep_vacuum()
         elif action == "webhook-prepare":
             result = work.webhook_prepare(pages=options["pages"])
         else:
