@@ -40,7 +40,16 @@ class Event(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_event_target")]
+        indexes = [
+            # An object's history, newest or oldest first (the account and post pages): in
+            # the order it is read, so that it costs the same however long the log grows.
+            # Ordered by created_at alone, with 57,000 events the planner scanned the whole
+            # log for an account's 30 (17 ms; ``make bench``).
+            models.Index(
+                fields=["target_type", "target_id", "created_at", "id"],
+                name="audit_event_target_time",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_repr}"

@@ -11,9 +11,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import Account
+from accounts.posts.forms import INBOX_ACCOUNT_SELECT_LIMIT
 from accounts.posts.models import Post, PostCategory, PostReminder, PostStatus
 from accounts.posts.reminders import post_reminders_send_due
 from moskenes_social.notifications.models import Notification
+from moskenes_social.pagination import CappedPaginator
 from moskenes_social.people.models import Unit, User
 from tests.a11y import assert_accessible
 from tests.accounts.factories import make_account
@@ -232,4 +234,34 @@ def test_a_member_without_accounts_sees_empty_pages_that_pass_axe(
     assert_accessible(page)
     page.goto("/innlegg/registrer/")
     expect(page.get_by_text("Du svarer ikke for noen aktiv konto")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_an_inbox_over_many_accounts_searches_by_name_and_passes_axe(
+    page: Page,
+    personas: dict[str, Persona],
+    school_page: Account,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whoever sees more than 50 accounts filters by part of a name, by keyboard; a list
+    longer than the count's cap says so. Both states pass axe."""
+    registrar = _user(personas, "radmann")
+    for n in range(INBOX_ACCOUNT_SELECT_LIMIT):
+        make_account(unit=school_page.unit, name=f"Konto {n:02d}", created_by=registrar)
+    pool = make_account(unit=school_page.unit, name="Svømmehallen", created_by=registrar)
+    make_post(account=school_page, text="Når kommer skolebussen?")
+    make_post(account=pool, text="Er bassenget åpent i jula?")
+    monkeypatch.setattr(CappedPaginator, "DEFAULT_CAP", 1)
+
+    login(page, "kommunikasjon")
+    page.goto("/innlegg/")
+    expect(page.get_by_role("table")).to_contain_text("Mer enn 1 innlegg")
+    assert_accessible(page)
+
+    search = page.get_by_role("searchbox", name="Konto")
+    search.fill("svømme")
+    search.press("Enter")
+    expect(page.get_by_role("table")).to_contain_text("Er bassenget åpent i jula?")
+    expect(page.get_by_role("table")).not_to_contain_text("skolebussen")
+    expect(page.get_by_role("searchbox", name="Konto")).to_have_value("svømme")
     assert_accessible(page)
