@@ -55,11 +55,23 @@ def version_in_force(*, at: datetime | None = None) -> GuidelineVersion | None:
     return _adopted_by_recency(at=at).select_related("guideline").first()
 
 
-def version_in_force_id(*, at: datetime | None = None) -> Subquery:
-    """The id of the version in force at ``at`` (default now) as a subquery: annotated
-    onto another query, it names the version without a round trip of its own; pass it to
-    ``policy_of_version_id``."""
-    return Subquery(_adopted_by_recency(at=at).values("pk")[:1])
+@dataclass(frozen=True)
+class VersionKeySubqueries:
+    """What names a version for ``policy_of_version``, as subqueries to annotate."""
+
+    id: Subquery
+    adopted_at: Subquery
+
+
+def version_in_force_key(*, at: datetime | None = None) -> VersionKeySubqueries:
+    """The id and adoption time of the version in force at ``at`` (default now), as
+    subqueries to annotate onto another query: it names the version without a round trip
+    of its own. Pass both to ``policy_of_version``."""
+    versions = _adopted_by_recency(at=at)
+    return VersionKeySubqueries(
+        id=Subquery(versions.values("pk")[:1]),
+        adopted_at=Subquery(versions.values("adopted_at")[:1]),
+    )
 
 
 def policy_in_force(*, at: datetime | None = None) -> PolicyParameters:
@@ -80,28 +92,23 @@ def policy_in_force(*, at: datetime | None = None) -> PolicyParameters:
 
 # Parsed parameters of adopted and superseded versions, which never change (services,
 # ``save()`` and PostgreSQL triggers refuse it), so each process parses one once instead of
-# reading its rules on every post, reminder and webhook delivery. Keyed by the row's pk and
-# its creation and adoption times, so a version rolled back and made anew (tests on SQLite,
-# whose ids are reused) is never mistaken for an earlier one. Drafts are never cached.
-_ADOPTED_POLICY_CACHE: dict[tuple[int, datetime, datetime | None], PolicyParameters] = {}
+# reading its rules on every post, reminder and webhook delivery. Keyed by the row's id and
+# its adoption time: an adoption rolled back and made again, or a version rolled back and
+# made anew (tests on SQLite, whose ids are reused), is never mistaken for an earlier one.
+# Drafts are never cached.
+_ADOPTED_POLICY_CACHE: dict[tuple[int, datetime | None], PolicyParameters] = {}
 _ADOPTED_POLICY_CACHE_SIZE = 64
 
 
-# The same parsed parameters by version id alone, for ``policy_of_version_id``. PostgreSQL
-# never reuses an id; tests on SQLite, which does after a rollback, clear both caches
-# between tests (``version_policy_cache_clear``).
-_ADOPTED_POLICY_BY_ID: dict[int, PolicyParameters] = {}
-
-
-def policy_of_version_id(*, version_id: int | None) -> PolicyParameters:
-    """The parameters of the version in force named by ``version_in_force_id``: no query
-    once this process has parsed that version, two before. Raises
-    ``NoVersionInForceError`` for None (no version in force)."""
+def policy_of_version(*, version_id: int | None, adopted_at: datetime | None) -> PolicyParameters:
+    """The parameters of the version in force that ``version_in_force_key`` named: no
+    query once this process has parsed that version, two before. Raises
+    ``NoVersionInForceError`` for no version (``version_id`` None)."""
     if version_id is None:
         raise NoVersionInForceError(
             "no guideline version is in force; migration policy/0002 loads version 1"
         )
-    if (cached := _ADOPTED_POLICY_BY_ID.get(version_id)) is not None:
+    if (cached := _ADOPTED_POLICY_CACHE.get((version_id, adopted_at))) is not None:
         return cached
     return version_policy(version=GuidelineVersion.objects.get(pk=version_id))
 
@@ -112,7 +119,7 @@ def version_policy(*, version: GuidelineVersion) -> PolicyParameters:
     One query for a draft (its rules); none for an adopted version this process has read.
     """
     cacheable = version.status in ADOPTED_STATUSES
-    key = (version.pk, version.created_at, version.adopted_at)
+    key = (version.pk, version.adopted_at)
     if cacheable and (cached := _ADOPTED_POLICY_CACHE.get(key)) is not None:
         return cached
     parameters = policy_parameters_build(
@@ -125,14 +132,12 @@ def version_policy(*, version: GuidelineVersion) -> PolicyParameters:
         if len(_ADOPTED_POLICY_CACHE) >= _ADOPTED_POLICY_CACHE_SIZE:
             version_policy_cache_clear()
         _ADOPTED_POLICY_CACHE[key] = parameters
-        _ADOPTED_POLICY_BY_ID[version.pk] = parameters
     return parameters
 
 
 def version_policy_cache_clear() -> None:
     """Forget every parsed version (tests that roll back adoptions)."""
     _ADOPTED_POLICY_CACHE.clear()
-    _ADOPTED_POLICY_BY_ID.clear()
 
 
 def rules_of(*, version: GuidelineVersion) -> QuerySet[Rule]:

@@ -49,7 +49,7 @@ class InboxFilterForm(forms.Form):
         """``accounts``: those whose posts the user may see. One query reads at most
         ``INBOX_ACCOUNT_SELECT_LIMIT + 1`` of them: few enough become the select's options
         (as (id, label) pairs, not model instances); more make the account a search by
-        name (``account_search``). ``konto`` is still accepted from links either way."""
+        name (``searches_accounts``). ``konto`` is still accepted from links either way."""
         super().__init__(*args, **kwargs)
         konto = self.fields["konto"]
         konto.queryset = accounts  # type: ignore[attr-defined]
@@ -60,15 +60,15 @@ class InboxFilterForm(forms.Form):
             ]
         ]
         self.has_accounts = bool(options)
-        self.account_search = len(options) > INBOX_ACCOUNT_SELECT_LIMIT
-        if not self.account_search:
+        self.searches_accounts = len(options) > INBOX_ACCOUNT_SELECT_LIMIT
+        if not self.searches_accounts:
             del self.fields["sok"]
             konto.widget.choices = [("", konto.empty_label), *options]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
         account = self.cleaned_data.get("konto")
-        if self.account_search and account is not None and not self.cleaned_data.get("sok"):
+        if self.searches_accounts and account is not None and not self.cleaned_data.get("sok"):
             # Reached by a link to one account's posts (``?konto=``): the search box shows
             # which account, and searching again replaces the link's filter.
             self.data = {**self.data.dict(), "sok": account.name}  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Account, AccountStatus
 from moskenes_social.worktime import OSLO
-from policy.selectors import policy_of_version_id
+from policy.selectors import policy_of_version
 
 from .models import PostSource
 from .selectors import FacebookCommentTarget, facebook_comment_target, ingest_token_find
@@ -364,7 +364,10 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
             try:
                 _post, was_created = post_ingest(
                     account=target.account,
-                    policy=policy_of_version_id(version_id=target.policy_version_id),
+                    policy=policy_of_version(
+                        version_id=target.policy_version_id,
+                        adopted_at=target.policy_version_adopted_at,
+                    ),
                     source=PostSource.FACEBOOK,
                     platform_id=comment.platform_id,
                     author=comment.author,

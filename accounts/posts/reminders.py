@@ -17,9 +17,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,6 +28,7 @@ from accounts.crisis.lockout import crisis_covered_accounts
 from accounts.crisis.selectors import crisis_team_users
 from accounts.models import AccountStatus, Responsibility, ResponsibilityRole
 from moskenes_social.audit.services import EventDraft, events_record
+from moskenes_social.db import insert_unless_stored
 from moskenes_social.notifications.services import NotificationDraft, notifications_create_many
 from moskenes_social.people.models import Unit, User
 from moskenes_social.worktime import OSLO
@@ -45,11 +45,6 @@ logger = logging.getLogger(__name__)
 # rolls back and is retried on the next beat) grow with it. Measured with ``make bench``
 # (two workers, 20,000 posts due at once): see docs/architecture.md, "Benchmarks".
 REMINDER_BATCH = 50
-
-
-def _reminder_recipients(post: Post, stage: ReminderStage, *, in_crisis: bool) -> list[User]:
-    """Who one post's reminder stage goes to (``_recipients`` for one post)."""
-    return _recipients([(post, stage)], covered={post.account_id} if in_crisis else set())[0]
 
 
 def _recipients(
@@ -181,41 +176,6 @@ def _reason(post: Post, stage: ReminderStage, sent: list[User], *, crisis: bool)
     )
 
 
-def _reminder_rows_insert(
-    *, rows: Sequence[tuple[Post, ReminderStage, User]], now: datetime
-) -> set[tuple[int, int]]:
-    """Insert the reminder rows that do not exist yet, in one statement; return the (post
-    id, recipient id) of those inserted.
-
-    ``ON CONFLICT DO NOTHING`` on the unique (post, deadline, stage, recipient): a retried
-    send (its schedule put back) reminds no one twice, without a savepoint per row as
-    catching ``IntegrityError`` would need. ``bulk_create(ignore_conflicts=True)`` cannot
-    say which rows it inserted, hence the SQL (PostgreSQL, and SQLite >= 3.35 for the
-    tests). Identifiers come from the model, values are parameters.
-    """
-    if not rows:
-        return set()
-    meta = PostReminder._meta
-    quote = connection.ops.quote_name
-
-    column = {field.name: quote(str(field.column)) for field in meta.concrete_fields}
-    columns = ", ".join(column[n] for n in ("post", "stage", "due_at", "recipient", "sent_at"))
-    unique = ", ".join(column[n] for n in ("post", "due_at", "stage", "recipient"))
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
-        f"ON CONFLICT ({unique}) DO NOTHING RETURNING {column['post']}, {column['recipient']}"
-    )
-    adapt = connection.ops.adapt_datetimefield_value
-    sent_at = adapt(now)
-    params: list[Any] = []
-    for post, stage, recipient in rows:
-        params += [post.pk, stage.code, adapt(post.due_at), recipient.pk, sent_at]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {(post_id, recipient_id) for post_id, recipient_id in cursor.fetchall()}
-
-
 def post_reminders_send_next_due(
     *, now: datetime | None = None, limit: int = REMINDER_BATCH
 ) -> int:
@@ -290,13 +250,19 @@ def post_reminders_send_next_due(
 
         covered = crisis_covered_accounts(account_ids={post.account_id for post, _ in reminders})
         chosen = _recipients(reminders, covered=covered)
-        inserted = _reminder_rows_insert(
-            rows=[
-                (post, stage, user)
-                for (post, stage), users in zip(reminders, chosen, strict=True)
-                for user in users
-            ],
-            now=now,
+        # One row per post, deadline, stage and person (unique): one that exists, from a
+        # retried send, is skipped, and its person is not told again.
+        inserted = set(
+            insert_unless_stored(
+                [
+                    PostReminder(
+                        post=post, stage=stage.code, due_at=post.due_at, recipient=user, sent_at=now
+                    )
+                    for (post, stage), users in zip(reminders, chosen, strict=True)
+                    for user in users
+                ],
+                returning=["post", "recipient"],
+            )
         )
         drafts: list[NotificationDraft] = []
         events: list[EventDraft] = []

@@ -1,6 +1,7 @@
 """Reads of posts and ingest tokens. List selectors cost a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -9,7 +10,7 @@ from accounts.models import Account, AccountStatus, Responsibility
 from moskenes_social.audit.models import Event
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.roles import Role, has_role
-from policy.selectors import version_in_force_id
+from policy.selectors import version_in_force_key
 
 from . import permissions
 from .models import IngestToken, Post, PostReminder, PostStatus
@@ -117,12 +118,13 @@ def ingest_token_find(*, raw: str) -> IngestToken | None:
 @dataclass(frozen=True)
 class FacebookCommentTarget:
     """Where a Facebook comment goes: the page's account, whether the account already has
-    a post with the comment's id (a replay), and the id of the guideline version in force
-    (``policy.selectors.policy_of_version_id``)."""
+    a post with the comment's id (a replay), and the guideline version in force, named by
+    its id and adoption time (``policy.selectors.policy_of_version``)."""
 
     account: Account
     stored: bool
     policy_version_id: int | None
+    policy_version_adopted_at: datetime | None
 
 
 def facebook_comment_target(*, page_id: str, comment_id: str) -> FacebookCommentTarget | None:
@@ -132,9 +134,14 @@ def facebook_comment_target(*, page_id: str, comment_id: str) -> FacebookComment
     if not page_id:
         return None
     stored = Post.objects.filter(account=OuterRef("pk"), platform_id=comment_id)
+    version = version_in_force_key()
     account = (
         Account.objects.filter(facebook_page_id=page_id)
-        .annotate(comment_stored=Exists(stored), policy_version_id=version_in_force_id())
+        .annotate(
+            comment_stored=Exists(stored),
+            policy_version_id=version.id,
+            policy_version_adopted_at=version.adopted_at,
+        )
         .first()
     )
     if account is None:
@@ -143,6 +150,7 @@ def facebook_comment_target(*, page_id: str, comment_id: str) -> FacebookComment
         account=account,
         stored=bool(account.comment_stored),
         policy_version_id=account.policy_version_id,
+        policy_version_adopted_at=account.policy_version_adopted_at,
     )
 
 

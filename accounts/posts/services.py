@@ -18,13 +18,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.crisis.lockout import crisis_lockout_check, crisis_team_may_act
 from accounts.models import Account, AccountStatus, Platform
 from moskenes_social.audit.services import event_record
+from moskenes_social.db import insert_unless_stored
 from moskenes_social.people.models import User
 from moskenes_social.worktime import add_working_hours, working_hours_between
 from policy.parameters import PolicyParameters
@@ -142,31 +142,6 @@ def _clean_text(text: str) -> str:
     return text
 
 
-def _insert_unless_stored(post: Post) -> bool:
-    """Insert ``post`` unless its account already has a post with its platform id; True if
-    inserted (``post.pk`` is then set).
-
-    One ``INSERT ... ON CONFLICT DO NOTHING RETURNING id``: the unique constraint
-    ``posts_one_per_platform_id`` decides, so a replay arriving at the same moment is not
-    stored twice, and no look-up before nor savepoint around the insert is needed.
-    ``bulk_create(ignore_conflicts=True)`` would not say whether the row went in, so this
-    calls the manager's ``_insert``, which ``Model.save()`` uses (Post has no signals).
-    """
-    fields = [field for field in Post._meta.concrete_fields if not field.primary_key]
-    rows = Post.objects._insert(  # type: ignore[attr-defined]
-        [post],
-        fields=fields,
-        returning_fields=[Post._meta.pk],
-        on_conflict=OnConflict.IGNORE,
-    )
-    if not rows:
-        return False
-    post.pk = rows[0][0]
-    post._state.adding = False
-    post._state.db = Post.objects.db
-    return True
-
-
 def _create(
     *,
     account: Account,
@@ -198,8 +173,13 @@ def _create(
         registered_by=registered_by,
         **schedule,
     )
-    if not _insert_unless_stored(post):
+    # The unique constraint ``posts_one_per_platform_id`` decides: a replay arriving at
+    # the same moment is not stored twice.
+    inserted = insert_unless_stored([post], returning=["id"])
+    if not inserted:
         return None
+    post.pk = inserted[0][0]
+    post._state.adding, post._state.db = False, Post.objects.db
     event_record(
         actor=registered_by,
         action="posts.post_received",

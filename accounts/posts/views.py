@@ -127,7 +127,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     status = PostStatus.OPEN.value
     if form.is_valid():
         account = form.cleaned_data["konto"]
-        account_search = form.cleaned_data.get("sok", "").strip()
+        account_search = form.cleaned_data.get("sok", "")
         category = form.cleaned_data["kategori"]
         status = form.cleaned_data["status"] or PostStatus.OPEN.value
     posts = posts_inbox(

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import Account, AccountStatus, Responsibility, ResponsibilityRole
 from accounts.posts.models import CloseReason, Post, PostReminder, PostStatus
 from accounts.posts.reminders import (
-    _reminder_recipients,
+    _recipients,
     post_reminder_send_one_due,
     post_reminders_send_due,
     post_reminders_send_next_due,
@@ -210,14 +210,12 @@ def test_without_responders_the_backup_then_the_owner(
         ended_at=oslo(25, 11)
     )
     stages = policy_in_force().reminder_stages
-    assert [u.username for u in _reminder_recipients(post, stages[0], in_crisis=False)] == [
-        "reserve"
-    ]
-    assert [u.username for u in _reminder_recipients(post, stages[1], in_crisis=False)] == ["eier"]
+    assert [u.username for u in _recipients([(post, stages[0])], covered=set())[0]] == ["reserve"]
+    assert [u.username for u in _recipients([(post, stages[1])], covered=set())[0]] == ["eier"]
     Responsibility.objects.filter(account=account).update(ended_at=oslo(25, 11))
     # Nobody left: the unit's leaders hear of the escalation.
     leader = account.unit.leaders.create(username="rektor")
-    assert [u.username for u in _reminder_recipients(post, stages[1], in_crisis=False)] == [
+    assert [u.username for u in _recipients([(post, stages[1])], covered=set())[0]] == [
         leader.username
     ]
 
