@@ -65,13 +65,15 @@ def crisis_lockout_message() -> str:
 
 def crisis_lockout_check(
     *, actor: AbstractBaseUser | AnonymousUser | None, account: Account
-) -> None:
+) -> bool:
     """Raise ``CrisisLockout`` if an active crisis covers the account and the actor is not in
-    the crisis team. One query when no crisis is active."""
+    the crisis team. Return whether the crisis team acts for the account now (a crisis
+    covers it, it is active, and the actor is in the team), as ``crisis_team_may_act``
+    decides, so that a caller needs no second look. One query when no crisis is active."""
     if crisis_covering(account=account) is None:
-        return
+        return False
     if actor is not None and is_crisis_team(actor):
-        return
+        return account.status == AccountStatus.ACTIVE
     raise CrisisLockout(crisis_lockout_message())
 
 
@@ -80,6 +82,7 @@ def crisis_team_may_act(
 ) -> bool:
     """True if an active crisis covers the (active) account and the actor is in the crisis
     team: the team then acts for the account without being responsible for it."""
-    if actor is None or account.status != AccountStatus.ACTIVE:
+    try:
+        return crisis_lockout_check(actor=actor, account=account)
+    except CrisisLockout:
         return False
-    return is_crisis_team(actor) and crisis_covering(account=account) is not None

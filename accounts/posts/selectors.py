@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from accounts.models import Account, AccountStatus, Responsibility
 from moskenes_social.audit.models import Event
@@ -62,6 +62,9 @@ def posts_inbox(
 
 
 def posts_open_count(*, account: Account) -> int:
+    """How many posts of the account await an answer: one query, counted in the partial
+    index of open posts (``posts_open_by_due``), so it costs the same however many answered
+    posts the account has."""
     return Post.objects.filter(account=account, status=PostStatus.OPEN).count()
 
 
@@ -152,14 +155,3 @@ def facebook_comment_target(*, page_id: str, comment_id: str) -> FacebookComment
         policy_version_id=account.policy_version_id,
         policy_version_adopted_at=account.policy_version_adopted_at,
     )
-
-
-def posts_counts_by_status(*, account: Account) -> dict[str, int]:
-    """How many posts of the account are in each status (one query)."""
-    rows = (
-        Post.objects.filter(account=account)
-        .values("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    return {status: n for status, n in rows}

@@ -21,7 +21,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.crisis.lockout import crisis_lockout_check, crisis_team_may_act
+from accounts.crisis.lockout import crisis_lockout_check
 from accounts.models import Account, AccountStatus, Platform
 from moskenes_social.audit.services import event_record
 from moskenes_social.db import insert_unless_stored
@@ -57,10 +57,9 @@ def _check_may_act(*, actor: User, account: Account) -> None:
     responsible for the account. Services that triage, answer, close, remove, reopen, or
     manage tokens and the Facebook Page call this first.
     """
-    crisis_lockout_check(actor=actor, account=account)
-    if permissions.can_act_on_posts(actor, account):
+    if crisis_lockout_check(actor=actor, account=account):
         return
-    if crisis_team_may_act(actor=actor, account=account):
+    if permissions.can_act_on_posts(actor, account):
         return
     raise PermissionDenied(
         _("Only those responsible for %(account)s can handle its posts.")

@@ -7,7 +7,7 @@ from django import template
 
 from accounts.models import Account
 from accounts.posts.permissions import can_view_posts
-from accounts.posts.selectors import ingest_tokens_of, posts_counts_by_status
+from accounts.posts.selectors import ingest_tokens_of, posts_open_count
 from accounts.posts.services import integrations_may_manage
 from moskenes_social.people.models import User
 
@@ -26,7 +26,7 @@ def account_posts_section(context: dict[str, Any], account: Account) -> dict[str
     return {
         "visible": True,
         "account": account,
-        "counts": posts_counts_by_status(account=account),
+        "open_count": posts_open_count(account=account),
         "manage": manage,
         "tokens": list(ingest_tokens_of(account=account)) if manage else [],
         "csrf_token": context.get("csrf_token"),

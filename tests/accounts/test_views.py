@@ -139,7 +139,7 @@ def test_account_page_query_count_does_not_grow_with_people(
     for _ in range(10):
         make_responsibility(account=account, user=make_user(), role=ResponsibilityRole.RESPONDER)
     assert _queries(client, f"/kontoer/{account.pk}/") == few
-    # 10, and 3 for the posts section (counts by status; whether a crisis locks the owner
+    # 10, and 3 for the posts section (how many posts are open; whether a crisis locks the owner
     # out; the owner's ingest tokens).
     with django_assert_max_num_queries(13):
         client.get(f"/kontoer/{account.pk}/")

@@ -38,7 +38,7 @@ def account(unit: Unit, responder: User) -> Account:
 def test_no_crisis_locks_nobody_out(account: Account, responder: User) -> None:
     make_crisis(active=False)
     assert crisis_covering(account=account) is None
-    crisis_lockout_check(actor=responder, account=account)
+    assert crisis_lockout_check(actor=responder, account=account) is False
 
 
 def test_a_crisis_for_all_accounts_locks_a_responder_out_with_a_norwegian_message(
@@ -56,7 +56,7 @@ def test_a_crisis_for_all_accounts_locks_a_responder_out_with_a_norwegian_messag
 @pytest.mark.parametrize("name", ["kriseleder", "ordforer"])
 def test_the_crisis_team_may_act(personas: dict[str, Persona], account: Account, name: str) -> None:
     make_crisis()
-    crisis_lockout_check(actor=persona_user(personas, name), account=account)
+    assert crisis_lockout_check(actor=persona_user(personas, name), account=account) is True
 
 
 @pytest.mark.parametrize("name", ["radmann", "leder", "kommunikasjon", "no_role"])
