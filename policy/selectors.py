@@ -32,12 +32,14 @@ def guideline_get() -> Guideline:
     return Guideline.objects.get(slug=GUIDELINE_SLUG)
 
 
-def _local_date(at: datetime | None) -> date:
+def local_date(at: datetime | None = None) -> date:
+    """The date in Europe/Oslo at ``at`` (default now): the day a version's effective date
+    is compared with."""
     return (at or timezone.now()).astimezone(OSLO).date()
 
 
-def _adopted_by_recency(*, at: datetime | None) -> QuerySet[GuidelineVersion]:
-    """Adopted versions in effect on ``at``'s date, the one in force first.
+def _adopted_by_recency(*, on: date) -> QuerySet[GuidelineVersion]:
+    """Adopted versions in effect on the date ``on`` (Europe/Oslo), the one in force first.
 
     A version is in force from 00:00 Europe/Oslo on its effective date. Adoption requires
     a later version to take effect no earlier than the one before it, so the latest
@@ -46,13 +48,13 @@ def _adopted_by_recency(*, at: datetime | None) -> QuerySet[GuidelineVersion]:
     return GuidelineVersion.objects.filter(
         guideline__slug=GUIDELINE_SLUG,
         status__in=ADOPTED_STATUSES,
-        effective_from__lte=_local_date(at),
+        effective_from__lte=on,
     ).order_by("-effective_from", "-number")
 
 
 def version_in_force(*, at: datetime | None = None) -> GuidelineVersion | None:
     """The adopted version with the latest effective date not after ``at`` (default now)."""
-    return _adopted_by_recency(at=at).select_related("guideline").first()
+    return _adopted_by_recency(on=local_date(at)).select_related("guideline").first()
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,11 @@ class VersionKeySubqueries:
     adopted_at: Subquery
 
 
-def version_in_force_key(*, at: datetime | None = None) -> VersionKeySubqueries:
-    """The id and adoption time of the version in force at ``at`` (default now), as
-    subqueries to annotate onto another query: it names the version without a round trip
-    of its own. Pass both to ``policy_of_version``."""
-    versions = _adopted_by_recency(at=at)
+def version_in_force_key(*, on: date) -> VersionKeySubqueries:
+    """The id and adoption time of the version in force on the date ``on`` (Europe/Oslo;
+    ``local_date()`` for today), as subqueries to annotate onto another query: it names the
+    version without a round trip of its own. Pass both to ``policy_of_version``."""
+    versions = _adopted_by_recency(on=on)
     return VersionKeySubqueries(
         id=Subquery(versions.values("pk")[:1]),
         adopted_at=Subquery(versions.values("adopted_at")[:1]),

@@ -1,0 +1,110 @@
+"""``PreparedQuery``: compiled once, run with each call's values, the same rows as the ORM."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db.models import Count, DateField, Exists, OuterRef, QuerySet, Value
+
+from moskenes_social.db import PreparedQuery
+from moskenes_social.people.models import Unit, User
+from tests.factories import make_unit, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _units_led(*, name: str, username: str, since: date) -> QuerySet[Unit]:
+    """A query of the shape the webhook prepares: a filter, an EXISTS and a value used
+    twice (the date)."""
+    led_by = User.objects.filter(led_units=OuterRef("pk"), username=username)
+    return (
+        Unit.objects.filter(name__iexact=name)
+        .annotate(
+            led=Exists(led_by),
+            since=Value(since, output_field=DateField()),
+            again=Value(since, output_field=DateField()),
+        )
+        .order_by("name")
+    )
+
+
+def _row(unit: Any) -> tuple[Any, ...]:
+    return (unit.pk, unit.name, unit.led, unit.since, unit.again)
+
+
+def _prepared(calls: list[dict[str, Any]]) -> PreparedQuery[Unit]:
+    def build(**values: Any) -> QuerySet[Unit]:
+        calls.append(values)
+        return _units_led(**values)
+
+    return PreparedQuery(
+        build,
+        name="name of the example",
+        username="user of the example",
+        since=date(1901, 2, 3),
+    )
+
+
+def test_rows_and_annotations_are_those_of_the_orm(django_assert_num_queries: Any) -> None:
+    leader = make_user(username="leder")
+    school = make_unit(name="Moskenes skole")
+    make_unit(name="Reine skole")
+    make_unit(name="Rådhuset")
+    school.leaders.add(leader)
+    prepared = _prepared([])
+    for name, username, since in [
+        ("Moskenes skole", "leder", date(2026, 11, 30)),
+        ("MOSKENES SKOLE", "ingen", date(2025, 1, 1)),
+        ("rådhuset", "leder", date(2024, 5, 17)),
+        ("Finnes ikke", "leder", date(2026, 1, 1)),
+    ]:
+        expected = [_row(u) for u in _units_led(name=name, username=username, since=since)]
+        with django_assert_num_queries(1):
+            rows = prepared(name=name, username=username, since=since)
+        assert [_row(u) for u in rows] == expected
+    assert expected == []
+    new_year = date(2026, 1, 1)
+    (school_row,) = prepared(name="moskenes skole", username="leder", since=new_year)
+    assert _row(school_row) == (school.pk, "Moskenes skole", True, new_year, new_year)
+
+
+def test_the_query_is_built_and_compiled_on_the_first_call_only() -> None:
+    calls: list[dict[str, Any]] = []
+    prepared = _prepared(calls)
+    assert calls == []
+    prepared(name="a", username="b", since=date(2026, 1, 1))
+    # The examples, then the first call's own values (the check that they give the same SQL).
+    assert [c["name"] for c in calls] == ["name of the example", "a"]
+    prepared(name="c", username="d", since=date(2026, 1, 2))
+    assert len(calls) == 2
+
+
+def test_a_query_whose_sql_depends_on_a_value_is_refused() -> None:
+    def build(*, name: str) -> QuerySet[Unit]:
+        units = Unit.objects.all()
+        return units.filter(name=name) if name else units
+
+    with pytest.raises(ValueError, match="depends on more than where its values go"):
+        PreparedQuery(build, name="example")(name="")
+
+
+def test_an_example_that_equals_a_constant_of_the_query_is_refused() -> None:
+    def build(*, name: str) -> QuerySet[Unit]:
+        return Unit.objects.filter(name=name).exclude(slug="reine")
+
+    with pytest.raises(ValueError, match="depends on more than where its values go"):
+        PreparedQuery(build, name="reine")(name="Moskenes")
+
+
+def test_an_example_the_query_does_not_use_is_refused() -> None:
+    def build(*, name: str) -> QuerySet[Unit]:
+        return Unit.objects.annotate(n=Count("children")).filter(n__gte=0)
+
+    with pytest.raises(ValueError, match="is not among the parameters"):
+        PreparedQuery(build, name="example")(name="Moskenes")
+
+
+def test_the_values_must_be_those_named_by_the_examples() -> None:
+    prepared = _prepared([])
+    with pytest.raises(TypeError):
+        prepared(name="a", username="b")
