@@ -1,6 +1,7 @@
 from django.db.models import Q, QuerySet
 
 from moskenes_social.people.models import User
+from moskenes_social.people.selectors import user_name_fields
 
 from .models import DECIDED_STATUSES, AccountRequest, RequestStatus
 
@@ -11,10 +12,20 @@ def requests_of(*, user: User) -> QuerySet[AccountRequest]:
 
 
 def requests_awaiting_decision() -> QuerySet[AccountRequest]:
-    """The rådmann's queue: submitted requests, oldest first."""
+    """The rådmann's queue: submitted requests, oldest first; only what the queue shows
+    (not the answers and texts of each request, nor the requester's other columns)."""
     return (
         AccountRequest.objects.filter(status=RequestStatus.SUBMITTED)
         .select_related("unit", "requester")
+        .only(
+            "kind",
+            "status",
+            "name",
+            "account_id",
+            "submitted_at",
+            "unit__name",
+            *user_name_fields("requester"),
+        )
         .order_by("submitted_at", "id")
     )
 

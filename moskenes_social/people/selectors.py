@@ -9,3 +9,14 @@ def users_with_role(*roles: Role) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, groups__name__in=[role.value for role in roles]
     ).distinct()
+
+
+# What ``str(user)`` reads: a list that shows people by name loads only these of each
+# related user (``.only(*user_name_fields("requester"))``), not the password hash and
+# the other twelve columns.
+USER_NAME_FIELDS = ("first_name", "last_name", "username")
+
+
+def user_name_fields(relation: str) -> tuple[str, ...]:
+    """``USER_NAME_FIELDS`` of the user a query reaches through ``relation``."""
+    return tuple(f"{relation}__{field}" for field in USER_NAME_FIELDS)
