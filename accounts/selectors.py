@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from moskenes_social.audit.models import Event
 from moskenes_social.people.models import Unit, User
+from moskenes_social.people.selectors import user_name_fields, user_other_fields
 from moskenes_social.worktime import OSLO
 
 from .models import ANSWERING_ROLES, Account, AccountStatus, Responsibility, ResponsibilityRole
@@ -49,6 +50,16 @@ def _open_responsibilities() -> Prefetch[str, QuerySet[Responsibility], str]:
     rows = (
         Responsibility.objects.filter(ended_at__isnull=True)
         .select_related("user")
+        .only(
+            "account_id",
+            "user_id",
+            "role",
+            "assigned_at",
+            "ended_at",
+            "user__is_active",
+            "user__title",
+            *user_name_fields("user"),
+        )
         .order_by("role", "user__first_name", "user__last_name", "id")
     )
     return Prefetch("responsibilities", queryset=rows, to_attr="open_responsibilities")
@@ -240,9 +251,11 @@ def leader_panel_rows(*, user: User) -> list[AccountPanelRow]:
 def account_with_open_responsibilities(*, account_id: int) -> Account:
     """One account for its page, with its unit, the unit's leaders and the open
     responsibilities (so permission checks cost no query); raises ``Account.DoesNotExist``."""
+    leaders = Prefetch("unit__leaders", queryset=User.objects.only("id"))
     return (
         Account.objects.select_related("unit", "created_by", "last_check_in_by")
-        .prefetch_related(_open_responsibilities(), "unit__leaders")
+        .defer(*user_other_fields("created_by"), *user_other_fields("last_check_in_by"))
+        .prefetch_related(_open_responsibilities(), leaders)
         .get(id=account_id)
     )
 
@@ -252,6 +265,14 @@ def responsibilities_history(*, account: Account) -> QuerySet[Responsibility]:
     return (
         Responsibility.objects.filter(account=account)
         .select_related("user", "assigned_by", "ended_by")
+        .only(
+            "role",
+            "assigned_at",
+            "ended_at",
+            *user_name_fields("user"),
+            *user_name_fields("assigned_by"),
+            *user_name_fields("ended_by"),
+        )
         .order_by("-assigned_at", "-id")
     )
 
@@ -280,9 +301,13 @@ def responsibilities_on_date(*, account: Account, day: date) -> QuerySet[Respons
 
 def account_events(*, account: Account) -> QuerySet[Event]:
     """The audit history of an account (its responsibilities are recorded on it too)."""
-    return Event.objects.filter(
-        target_type=ContentType.objects.get_for_model(Account), target_id=str(account.pk)
-    ).select_related("actor")
+    return (
+        Event.objects.filter(
+            target_type=ContentType.objects.get_for_model(Account), target_id=str(account.pk)
+        )
+        .select_related("actor")
+        .defer(*user_other_fields("actor"))
+    )
 
 
 def users_assignable() -> QuerySet[User]:

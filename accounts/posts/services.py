@@ -48,7 +48,7 @@ class PostError(ValidationError):
 # --- The one permission hook ----------------------------------------------------------------
 
 
-def _check_may_act(*, actor: User, account: Account) -> None:
+def _check_may_act(*, actor: User, account: Account, crisis_active: bool = True) -> None:
     """Raise ``PermissionDenied`` unless ``actor`` may handle posts of ``account`` now.
 
     Everyone responsible for an active account (owner, responder, backup) may. While a
@@ -57,7 +57,7 @@ def _check_may_act(*, actor: User, account: Account) -> None:
     responsible for the account. Services that triage, answer, close, remove, reopen, or
     manage tokens and the Facebook Page call this first.
     """
-    if crisis_lockout_check(actor=actor, account=account):
+    if crisis_active and crisis_lockout_check(actor=actor, account=account):
         return
     if permissions.can_act_on_posts(actor, account):
         return
@@ -549,8 +549,8 @@ def post_reopen(*, actor: User, post: Post, reason: str) -> Post:
 # --- Integrations: ingest tokens and the Facebook Page --------------------------------------
 
 
-def _check_may_manage(*, actor: User, account: Account) -> None:
-    _check_may_act(actor=actor, account=account)
+def _check_may_manage(*, actor: User, account: Account, crisis_active: bool = True) -> None:
+    _check_may_act(actor=actor, account=account, crisis_active=crisis_active)
     if not permissions.can_manage_integrations(actor, account):
         raise PermissionDenied(_("Only the owner of the account can manage its integrations."))
 
@@ -560,10 +560,14 @@ def integrations_check_may_manage(*, actor: User, account: Account) -> None:
     _check_may_manage(actor=actor, account=account)
 
 
-def integrations_may_manage(*, actor: User, account: Account) -> bool:
-    """Whether ``actor`` may manage the account's tokens and Facebook Page (for pages)."""
+def integrations_may_manage(*, actor: User, account: Account, crisis_active: bool = True) -> bool:
+    """Whether ``actor`` may manage the account's tokens and Facebook Page (for pages).
+
+    ``crisis_active=False``: the page already knows that no crisis is active (its banner,
+    read in the same request), so the crisis lockout is not looked up again. Only for
+    showing or hiding; the services that change anything always look."""
     try:
-        _check_may_manage(actor=actor, account=account)
+        _check_may_manage(actor=actor, account=account, crisis_active=crisis_active)
     except PermissionDenied:
         return False
     return True

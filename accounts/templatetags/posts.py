@@ -18,11 +18,16 @@ register = template.Library()
 def account_posts_section(context: dict[str, Any], account: Account) -> dict[str, Any]:
     """Posts awaiting an answer, and for the owner the ingest tokens and the Facebook Page.
 
-    One query for those who see the posts, one more for the owner; none for others."""
+    One query for those who see the posts (two while a crisis is active), one more for the
+    owner; none for others."""
     user = context["request"].user
     if not isinstance(user, User) or not can_view_posts(user, account):
         return {"visible": False}
-    manage = integrations_may_manage(actor=user, account=account)
+    # The base layout's crisis banner (``accounts.crisis.context_processors``) was read in
+    # this request: without one, no crisis can lock the owner out, and the lockout costs no
+    # second query. A context without the banner's key looks it up.
+    crisis_active = "crisis_banner" not in context or context["crisis_banner"] is not None
+    manage = integrations_may_manage(actor=user, account=account, crisis_active=crisis_active)
     return {
         "visible": True,
         "account": account,

@@ -20,3 +20,13 @@ USER_NAME_FIELDS = ("first_name", "last_name", "username")
 def user_name_fields(relation: str) -> tuple[str, ...]:
     """``USER_NAME_FIELDS`` of the user a query reaches through ``relation``."""
     return tuple(f"{relation}__{field}" for field in USER_NAME_FIELDS)
+
+
+def user_other_fields(relation: str) -> tuple[str, ...]:
+    """Every other field of the user a query reaches through ``relation``: for ``.defer()``
+    where the query's own model is loaded whole and the user is only shown by name."""
+    return tuple(
+        f"{relation}__{field.name}"
+        for field in User._meta.concrete_fields
+        if not field.primary_key and field.name not in USER_NAME_FIELDS
+    )

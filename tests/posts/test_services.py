@@ -388,7 +388,9 @@ def test_every_acting_service_asks_the_one_hook(
     """Crisis mode extends ``_check_may_act``; every path that acts must go through it."""
     asked: list[tuple[User, Account]] = []
 
-    def refuse(*, actor: User, account: Account) -> None:
+    def refuse(*, actor: User, account: Account, crisis_active: bool = True) -> None:
+        # A service that acts never skips the crisis lockout (only pages may, for showing).
+        assert crisis_active
         asked.append((actor, account))
         raise PermissionDenied("Låst")
 

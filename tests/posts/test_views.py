@@ -21,6 +21,7 @@ from moskenes_social.pagination import CappedPaginator
 from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO
 from tests.accounts.factories import make_account
+from tests.crisis.factories import make_crisis
 from tests.factories import make_user
 
 from .factories import make_post, make_token
@@ -344,6 +345,23 @@ def test_only_the_owner_sees_the_integrations(account: Account, people: dict[str
     response = client_for(people["svarer1"]).post(f"/innlegg/nokler/{token.pk}/trekk-tilbake/")
     assert response.status_code == 403
     assert IngestToken.objects.get().revoked_at is None
+
+
+def test_a_crisis_hides_the_integrations_from_the_owner(
+    account: Account, people: dict[str, User]
+) -> None:
+    """Without a crisis the page knows it from its banner and looks no further; with one,
+    the lockout is looked up and the owner, who may not act, sees no integrations."""
+    client = client_for(people["eier"])
+    url = f"/kontoer/{account.pk}/"
+    assert "Innlegg fra integrasjoner" in client.get(url).text
+    calm = _queries(client, url)
+    make_crisis()
+    text = client.get(url).text
+    assert "crisis-banner" in text and "Innlegg fra integrasjoner" not in text
+    # The lockout and the crisis roles of the guideline in force (is the owner in the crisis
+    # team?) are looked up; the tokens of an owner locked out are not.
+    assert _queries(client, url) == calm + 1
 
 
 def test_owner_connects_the_facebook_page(account: Account, people: dict[str, User]) -> None:
