@@ -9,6 +9,7 @@ urlpatterns = [
     path("kontoer/registrer/", views.account_register_existing_view, name="register_existing"),
     path("kontoer/<int:account_id>/", views.account_detail, name="detail"),
     path("kontoer/<int:account_id>/endre/", views.account_edit, name="edit"),
+    path("kontoer/<int:account_id>/logg/", views.account_log, name="log"),
     path(
         "kontoer/<int:account_id>/ansvar/",
         views.responsibility_assign_view,

@@ -60,6 +60,10 @@ from .services import (
     responsibility_end,
 )
 
+# The account page shows the latest changes; its log page shows them all, a page at a time.
+ACCOUNT_PAGE_EVENTS = 10
+LOG_PAGE_SIZE = 50
+
 # What the account page's log calls each audit action.
 ACTION_LABELS = {
     "accounts.account_created": gettext_lazy("Registered"),
@@ -146,6 +150,11 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
             responsibilities_on_date(account=account, day=date_form.cleaned_data["dato"])
         )
     can_view_history = permissions.can_view_account_history(user, account)
+    events, more_events = None, False
+    if can_view_history:
+        recent = list(account_events(account=account)[: ACCOUNT_PAGE_EVENTS + 1])
+        more_events = len(recent) > ACCOUNT_PAGE_EVENTS
+        events = [(e, _event_label(e)) for e in recent[:ACCOUNT_PAGE_EVENTS]]
     return render(
         request,
         "accounts/account_detail.html",
@@ -156,11 +165,8 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
             "history": responsibilities_history(account=account),
             "date_form": date_form,
             "on_date": on_date,
-            "events": (
-                [(e, _event_label(e)) for e in account_events(account=account)[:50]]
-                if can_view_history
-                else None
-            ),
+            "events": events,
+            "more_events": more_events,
             "overdue": account.follow_up_overdue(),
             "can_assign": permissions.can_assign(user, account) and not account.is_closed,
             "can_edit": permissions.can_edit_account(user, account),
@@ -168,6 +174,32 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
             "can_suspend": permissions.can_suspend(user, account),
             # The closing request is the approvals app's page; linked by URL name only.
             "can_request_closing": permissions.can_request_closing(user, account),
+        },
+    )
+
+
+@require_GET
+def account_log(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Every change to the account, newest first, 50 a page; the account page shows the
+    latest ten."""
+    account = _account(request, account_id)
+    if not permissions.can_view_account_history(request.user, account):
+        raise PermissionDenied(
+            _(
+                "Only the rådmann, communication staff, the unit's leaders and those "
+                "responsible for the account can read its log."
+            )
+        )
+    page = Paginator(account_events(account=account), LOG_PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
+    return render(
+        request,
+        "accounts/account_log.html",
+        {
+            "account": account,
+            "page": page,
+            "events": [(e, _event_label(e)) for e in page.object_list],
         },
     )
 

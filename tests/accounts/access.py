@@ -41,6 +41,7 @@ def _responsibility_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
 
 ASSIGNERS = ["radmann", "leder"]
 RESPONSIBLE = ["leder", "kommunikasjon"]
+LOG_READERS = ["radmann", "kommunikasjon", "leder"]
 
 ACCESS: dict[str, Access] = {
     "accounts:list": Access(members(200)),
@@ -48,6 +49,8 @@ ACCESS: dict[str, Access] = {
     "accounts:register_existing": Access(only(["radmann"], 200)),
     "accounts:detail": Access(members(200), kwargs=_account_kwargs),
     "accounts:edit": Access(only(ASSIGNERS, 200), kwargs=_account_kwargs),
+    # The log: the rådmann, communication staff, the unit's leader (and those responsible).
+    "accounts:log": Access(only(LOG_READERS, 200), kwargs=_account_kwargs),
     "accounts:responsibility_assign": Access(only(ASSIGNERS, 200), kwargs=_account_kwargs),
     "accounts:responsibility_end": Access(
         only(ASSIGNERS, 302), method="post", kwargs=_responsibility_kwargs
@@ -88,6 +91,10 @@ OTHER = "another unit's account"
 OBJECT_ACCESS: dict[str, Access] = {
     f"accounts:detail [{OTHER}]": Access(members(200), kwargs=_other_account_kwargs),
     f"accounts:edit [{OTHER}]": Access(only(["radmann"], 200), kwargs=_other_account_kwargs),
+    # Communication staff read every account's log; a leader only their units'.
+    f"accounts:log [{OTHER}]": Access(
+        only(["radmann", "kommunikasjon"], 200), kwargs=_other_account_kwargs
+    ),
     f"accounts:responsibility_assign [{OTHER}]": Access(
         only(["radmann"], 200), kwargs=_other_account_kwargs
     ),

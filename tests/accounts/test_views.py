@@ -116,10 +116,61 @@ def test_account_page_shows_facts_people_history_and_log(
     assert "Mangler dekning" in text
     assert "Ansvarshistorikk" in text
     # Unit leader sees the log; someone without a part in the account does not.
-    assert "Endringer på kontoen" in text and "<td>Endret</td>" in text
-    assert (
-        "Endringer på kontoen" not in personas["no_role"].client.get(f"/kontoer/{account.pk}/").text
-    )
+    assert "De siste endringene på kontoen" in text and "<td>Endret</td>" in text
+    assert "Hele loggen for" not in text  # one change: it is all on the page
+    other = personas["no_role"].client.get(f"/kontoer/{account.pk}/").text
+    assert "De siste endringene på kontoen" not in other
+
+
+def test_the_account_page_shows_the_latest_ten_changes_and_the_log_page_all(
+    personas: dict[str, Persona], leader: User, unit: Unit
+) -> None:
+    account = make_account(unit=unit, name="Reine skole", owner=leader)
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=OSLO), tick=False) as clock:
+        for number in range(1, 61):
+            clock.shift(60)
+            event_record(
+                actor=leader,
+                action="accounts.account_updated",
+                target=account,
+                reason=f"Endring nummer {number}.",
+            )
+    client = personas["leder"].client
+    text = client.get(f"/kontoer/{account.pk}/").text
+    shown = [n for n in range(1, 61) if f"<td>Endring nummer {n}.</td>" in text]
+    assert shown == list(range(51, 61))
+    assert f'<a href="/kontoer/{account.pk}/logg/">Hele loggen for Reine skole</a>' in text
+    # The log page: newest first, 50 a page.
+    first = client.get(f"/kontoer/{account.pk}/logg/").text
+    assert "<h1>Logg for Reine skole</h1>" in first
+    assert first.index("Endring nummer 60.") < first.index("Endring nummer 11.")
+    assert "Endring nummer 10." not in first and "Side 1 av 2" in first
+    second = client.get(f"/kontoer/{account.pk}/logg/", {"side": 2}).text
+    assert "Endring nummer 10." in second and "Endring nummer 1." in second
+    assert "Endring nummer 11." not in second
+
+
+def test_the_log_page_is_for_those_who_may_read_the_log(
+    personas: dict[str, Persona], leader: User, unit: Unit
+) -> None:
+    account = make_account(unit=unit, owner=leader)
+    response = personas["no_role"].client.get(f"/kontoer/{account.pk}/logg/")
+    assert response.status_code == 403
+    assert "kan lese loggen" in response.text
+    assert personas["radmann"].client.get(f"/kontoer/{account.pk}/logg/").status_code == 200
+    assert personas["radmann"].client.get("/kontoer/999999/logg/").status_code == 404
+
+
+def test_the_log_page_query_count_does_not_grow_with_the_log(
+    personas: dict[str, Persona], leader: User, unit: Unit
+) -> None:
+    account = make_account(unit=unit, owner=leader)
+    event_record(actor=leader, action="accounts.account_updated", target=account)
+    client = personas["leder"].client
+    few = _queries(client, f"/kontoer/{account.pk}/logg/")
+    for _ in range(60):
+        event_record(actor=make_user(), action="accounts.account_updated", target=account)
+    assert _queries(client, f"/kontoer/{account.pk}/logg/") == few
 
 
 def test_missing_account_is_404(personas: dict[str, Persona]) -> None:

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import AccountStatus, Platform, Responsibility, ResponsibilityRole
+from moskenes_social.audit.services import event_record
 from moskenes_social.people.models import Unit
 from tests.a11y import assert_accessible
 from tests.accounts.factories import make_account, make_covered_account
@@ -115,6 +116,21 @@ def test_radmann_pages_pass_axe_in_empty_normal_and_error_states(
     page.get_by_label("Ansvarlige på dato").fill("2020-01-01")
     page.get_by_role("button", name="Vis").click()
     expect(page.get_by_text("Ingen hadde ansvar for kontoen den datoen.")).to_be_visible()
+    assert_accessible(page)
+
+    # The account's log page, empty and a page of many.
+    page.goto(f"/kontoer/{covered.pk}/logg/")
+    expect(page.get_by_text("Loggen er tom.")).to_be_visible()
+    assert_accessible(page)
+    for number in range(55):
+        event_record(
+            actor=None, action="accounts.account_updated", target=covered, reason=f"Nr. {number}"
+        )
+    page.goto(f"/kontoer/{covered.pk}/")
+    page.get_by_role("link", name="Hele loggen for Dekket konto").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Logg for Dekket konto")
+    page.get_by_role("link", name="Neste").click()
+    expect(page.get_by_text("Side 2 av 2")).to_be_visible()
     assert_accessible(page)
 
     page.goto(f"/kontoer/{covered.pk}/endre/")
