@@ -249,13 +249,12 @@ def leader_panel_rows(*, user: User) -> list[AccountPanelRow]:
 
 
 def account_with_open_responsibilities(*, account_id: int) -> Account:
-    """One account for its page, with its unit, the unit's leaders and the open
-    responsibilities (so permission checks cost no query); raises ``Account.DoesNotExist``."""
-    leaders = Prefetch("unit__leaders", queryset=User.objects.only("id"))
+    """One account for its page, with its unit and the open responsibilities (so
+    permission checks cost no query but the one for the units the viewer leads,
+    ``people.permissions.led_unit_ids``); raises ``Account.DoesNotExist``."""
     return (
         Account.objects.select_related("unit", "created_by", "last_check_in_by")
-        .defer(*user_other_fields("created_by"), *user_other_fields("last_check_in_by"))
-        .prefetch_related(_open_responsibilities(), leaders)
+        .prefetch_related(_open_responsibilities())
         .get(id=account_id)
     )
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from accounts.models import Account, AccountStatus, Responsibility, ResponsibilityRole
 from moskenes_social.people.models import User
+from moskenes_social.people.permissions import leads_unit
 from moskenes_social.people.roles import CRISIS_TEAM, Role, has_role
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -41,7 +42,7 @@ def _leads_unit(user: AnyUser, account: Account) -> bool:
     member = _active_user(user)
     if member is None or not has_role(member, Role.LEADER):
         return False
-    return any(leader.pk == member.pk for leader in account.unit.leaders.all())
+    return leads_unit(member, account.unit)
 
 
 def sees_all_posts(user: AnyUser) -> bool:

@@ -3,16 +3,28 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from .models import Unit, User
 from .roles import Role, has_role
 
+_LED_UNITS_ATTR = "_moskenes_led_unit_ids"
+
+
+def led_unit_ids(user: User) -> frozenset[int]:
+    """The units the user leads: one query per user object (a request's ``request.user``),
+    then cached on it, as ``user_roles`` caches the roles. A page that decides several
+    things about one or many accounts asks once, whatever their units."""
+    cached: frozenset[int] | None = getattr(user, _LED_UNITS_ATTR, None)
+    if cached is None:
+        rows = Unit.leaders.through.objects.filter(user_id=user.pk).values_list(
+            "unit_id", flat=True
+        )
+        cached = frozenset(rows)
+        setattr(user, _LED_UNITS_ATTR, cached)
+    return cached
+
 
 def leads_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit | None) -> bool:
-    """True if an active user is one of the unit's leaders.
-
-    ``.all()`` uses the leaders when a selector prefetched them (the account page), so a
-    page's several decisions cost no query each; units have few leaders.
-    """
+    """True if an active user is one of the unit's leaders."""
     if unit is None or not isinstance(user, User) or not user.is_active:
         return False
-    return any(leader.pk == user.pk for leader in unit.leaders.all())
+    return unit.pk in led_unit_ids(user)
 
 
 def can_lift_login_locks(user: AbstractBaseUser | AnonymousUser) -> bool:
