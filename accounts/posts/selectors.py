@@ -36,6 +36,20 @@ def accounts_with_posts_for(*, user: User) -> QuerySet[Account]:
     return accounts.order_by("name", "id")
 
 
+# What the inbox shows of a post (and its account's name): not the answer, the closing and
+# the other columns of each of 25 rows.
+INBOX_FIELDS = (
+    "account_id",
+    "text",
+    "author",
+    "category",
+    "status",
+    "posted_at",
+    "received_at",
+    "due_at",
+)
+
+
 def posts_inbox(
     *,
     user: User,
@@ -46,7 +60,7 @@ def posts_inbox(
 ) -> QuerySet[Post]:
     """Posts on the accounts ``user`` may see, filtered (``account_search``: part of the
     account's name); open ones most urgent first, handled ones most recent first. One
-    query (with the account and its unit)."""
+    query (with the account's name)."""
     posts = Post.objects.filter(account__in=accounts_with_posts_for(user=user).values("id"))
     if account is not None:
         posts = posts.filter(account=account)
@@ -59,7 +73,7 @@ def posts_inbox(
     if status:
         posts = posts.filter(status=status)
     ordering = ("due_at", "id") if status == PostStatus.OPEN else ("-received_at", "-id")
-    return posts.select_related("account__unit").order_by(*ordering)
+    return posts.select_related("account").only(*INBOX_FIELDS, "account__name").order_by(*ordering)
 
 
 def posts_open_count(*, account: Account) -> int:
