@@ -82,6 +82,8 @@ TEMPLATES = [
                 "moskenes_social.context_processors.shell",
                 "accounts.crisis.context_processors.crisis",
             ],
+            # The project's own tag library (the project package is not an app).
+            "libraries": {"links": "moskenes_social.templatetags.links"},
         },
     },
 ]
