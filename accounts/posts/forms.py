@@ -42,8 +42,11 @@ class InboxFilterForm(forms.Form):
             *PostCategory.choices,
         ],
         required=False,
+        widget=PlainSelect,
     )
-    status = forms.ChoiceField(label=_("Status"), choices=PostStatus.choices, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=PostStatus.choices, required=False, widget=PlainSelect
+    )
 
     def __init__(self, *args: Any, accounts: QuerySet[Account], **kwargs: Any) -> None:
         """``accounts``: those whose posts the user may see. One query reads at most
