@@ -360,7 +360,16 @@ def test_a_new_comment_costs_five_statements_and_a_replay_one(
     with django_assert_num_queries(1):
         assert webhook(body).json() == {"created": 0}
     post = Post.objects.get(platform_id="111_222")
-    assert Event.objects.filter(action="posts.post_received", target_id=str(post.pk)).count() == 1
+    (event,) = Event.objects.filter(action="posts.post_received", target_id=str(post.pk))
+    assert event.target_repr == str(post) == f"Innlegg {post.pk} på {page_account.name}"
+    assert event.actor is None
+    due_at = event.data.pop("due_at")
+    assert datetime.fromisoformat(due_at) == post.due_at
+    assert event.data == {
+        "source": "facebook",
+        "platform_id": "111_222",
+        "account": page_account.pk,
+    }
 
 
 def test_a_comment_follows_a_guideline_version_adopted_meanwhile(
