@@ -78,12 +78,16 @@ class PreparedQuery[M: models.Model]:
     every call runs that SQL with its own values in those places (``Model.objects.raw``):
     rows come back as model instances, with annotations as attributes.
 
-    Only for a ``build`` whose SQL depends on nothing but where its values go: no filter
-    added for some values and not others, no ``__in`` with a list of varying length, no
+    Only for a ``build`` whose SQL depends on nothing but where its values go, and whose
+    lookups take a value as it is (exact and comparison lookups; not ``contains``,
+    ``iexact`` and the other pattern lookups, which escape or wrap it): no filter added for
+    some values and not others, no ``__in`` with a list of varying length, no
     ``select_related`` (a raw row maps each column name to one field). The first call
-    checks this: it also compiles ``build`` with its own values and raises ``ValueError``
-    unless that gives the same SQL and the same parameters as the examples' SQL with the
-    values put in (so an example that equals a constant of the query is found too).
+    checks this: it also compiles ``build`` with its own values, and with texts holding
+    ``%``, ``_``, a backslash and both cases, and raises ``ValueError`` unless that gives
+    the same SQL and the same parameters as the examples' SQL with the values put in (so
+    an example that equals a constant of the query is found too). Every call refuses a
+    value that is not of its example's type (``TypeError``): None, or a number for text.
     """
 
     def __init__(self, build: Callable[..., QuerySet[M]], **examples: Any) -> None:
@@ -120,17 +124,28 @@ class PreparedQuery[M: models.Model]:
             slots=slots,
             annotations=annotations,
         )
-        direct_sql, direct_params = self._build(**values).query.get_compiler(using).as_sql()
-        if direct_sql != sql or list(direct_params) != compiled.params_for(values):
-            raise ValueError(
-                f"the SQL of {self._build.__name__} depends on more than where its values go "
-                "(or an example equals a constant of the query); it cannot be prepared"
-            )
+        # The call's own values, and texts with a pattern's special characters and both
+        # cases (a LIKE lookup escapes them, an i-lookup may fold them), must go in as they
+        # are: else the ORM changes the value on the way, and a raw value would differ.
+        probe = {k: v + "%_\\Æø" if isinstance(v, str) else v for k, v in values.items()}
+        for trial in (values, probe):
+            direct_sql, direct_params = self._build(**trial).query.get_compiler(using).as_sql()
+            if direct_sql != sql or list(direct_params) != compiled.params_for(trial):
+                raise ValueError(
+                    f"the SQL of {self._build.__name__} depends on more than where its values "
+                    "go, or the ORM changes a value on the way (a pattern lookup), or an "
+                    "example equals a constant of the query; it cannot be prepared"
+                )
         return compiled
 
     def __call__(self, *, using: str = DEFAULT_DB_ALIAS, **values: Any) -> list[M]:
         if values.keys() != self._examples.keys():
             raise TypeError(f"expected the values {sorted(self._examples)}, got {sorted(values)}")
+        # Each value of the type of its example: None would be "= NULL", not "IS NULL", and
+        # a number for a text column would skip the ORM's conversion.
+        wrong = [k for k, v in values.items() if type(v) is not type(self._examples[k])]
+        if wrong:
+            raise TypeError(f"{wrong} must be of the type of their examples")
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using, values)

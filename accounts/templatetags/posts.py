@@ -18,8 +18,8 @@ register = template.Library()
 def account_posts_section(context: dict[str, Any], account: Account) -> dict[str, Any]:
     """Posts awaiting an answer, and for the owner the ingest tokens and the Facebook Page.
 
-    One query for those who see the posts (two while a crisis is active), one more for the
-    owner; none for others."""
+    One query for those who see the posts (three while a crisis is active: the crisis and
+    the guideline's crisis roles too), one more for an owner who may act; none for others."""
     user = context["request"].user
     if not isinstance(user, User) or not can_view_posts(user, account):
         return {"visible": False}

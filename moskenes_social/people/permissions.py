@@ -9,7 +9,9 @@ _LED_UNITS_ATTR = "_moskenes_led_unit_ids"
 def led_unit_ids(user: User) -> frozenset[int]:
     """The units the user leads: one query per user object (a request's ``request.user``),
     then cached on it, as ``user_roles`` caches the roles. A page that decides several
-    things about one or many accounts asks once, whatever their units."""
+    things about one or many accounts asks once, whatever their units. Like the roles, a
+    user object that outlives a change of leaders (a shell, a long task) keeps what it
+    read; load the user again to see the change."""
     cached: frozenset[int] | None = getattr(user, _LED_UNITS_ATTR, None)
     if cached is None:
         rows = Unit.leaders.through.objects.filter(user_id=user.pk).values_list(

@@ -7,6 +7,7 @@ its place: the same URL as ``{% url name id %}``, tested for every name it is us
 """
 
 from django import template
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 register = template.Library()
@@ -17,7 +18,7 @@ _PATTERNS: dict[tuple[str, str, str], tuple[str, str]] = {}
 
 def id_url(name: str, pk: int) -> str:
     """``reverse(name, args=[pk])`` for a URL whose only argument is an integer id."""
-    key = (name, get_script_prefix(), str(get_urlconf() or ""))
+    key = (name, get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
     pattern = _PATTERNS.get(key)
     if pattern is None:
         url = reverse(name, args=[_PLACEHOLDER])

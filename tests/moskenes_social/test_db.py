@@ -18,7 +18,7 @@ def _units_led(*, name: str, username: str, since: date) -> QuerySet[Unit]:
     twice (the date)."""
     led_by = User.objects.filter(led_units=OuterRef("pk"), username=username)
     return (
-        Unit.objects.filter(name__iexact=name)
+        Unit.objects.filter(name=name)
         .annotate(
             led=Exists(led_by),
             since=Value(since, output_field=DateField()),
@@ -52,11 +52,13 @@ def test_rows_and_annotations_are_those_of_the_orm(django_assert_num_queries: An
     make_unit(name="Rådhuset")
     school.leaders.add(leader)
     prepared = _prepared([])
+    make_unit(name="Moskenes_skole%")
     for name, username, since in [
         ("Moskenes skole", "leder", date(2026, 11, 30)),
-        ("MOSKENES SKOLE", "ingen", date(2025, 1, 1)),
-        ("rådhuset", "leder", date(2024, 5, 17)),
-        ("Finnes ikke", "leder", date(2026, 1, 1)),
+        ("Moskenes skole", "ingen", date(2025, 1, 1)),
+        ("Rådhuset", "leder", date(2024, 5, 17)),
+        ("Moskenes_skole%", "leder", date(2026, 1, 1)),
+        ("MOSKENES SKOLE", "leder", date(2026, 1, 1)),
     ]:
         expected = [_row(u) for u in _units_led(name=name, username=username, since=since)]
         with django_assert_num_queries(1):
@@ -64,7 +66,7 @@ def test_rows_and_annotations_are_those_of_the_orm(django_assert_num_queries: An
         assert [_row(u) for u in rows] == expected
     assert expected == []
     new_year = date(2026, 1, 1)
-    (school_row,) = prepared(name="moskenes skole", username="leder", since=new_year)
+    (school_row,) = prepared(name="Moskenes skole", username="leder", since=new_year)
     assert _row(school_row) == (school.pk, "Moskenes skole", True, new_year, new_year)
 
 
@@ -73,10 +75,11 @@ def test_the_query_is_built_and_compiled_on_the_first_call_only() -> None:
     prepared = _prepared(calls)
     assert calls == []
     prepared(name="a", username="b", since=date(2026, 1, 1))
-    # The examples, then the first call's own values (the check that they give the same SQL).
-    assert [c["name"] for c in calls] == ["name of the example", "a"]
+    # The examples, then the first call's own values and texts with a pattern's special
+    # characters (the checks that they give the same SQL and parameters).
+    assert [c["name"] for c in calls] == ["name of the example", "a", "a%_\\Æø"]
     prepared(name="c", username="d", since=date(2026, 1, 2))
-    assert len(calls) == 2
+    assert len(calls) == 3
 
 
 def test_a_query_whose_sql_depends_on_a_value_is_refused() -> None:
@@ -104,7 +107,23 @@ def test_an_example_the_query_does_not_use_is_refused() -> None:
         PreparedQuery(build, name="example")(name="Moskenes")
 
 
-def test_the_values_must_be_those_named_by_the_examples() -> None:
+def test_the_values_must_be_those_named_by_the_examples_and_of_their_types() -> None:
     prepared = _prepared([])
     with pytest.raises(TypeError):
         prepared(name="a", username="b")
+    with pytest.raises(TypeError, match="type of their examples"):
+        prepared(name=None, username="b", since=date(2026, 1, 1))
+    with pytest.raises(TypeError, match="type of their examples"):
+        prepared(name="a", username=17, since=date(2026, 1, 1))
+
+
+@pytest.mark.parametrize("lookup", ["name__contains", "name__startswith", "name__icontains"])
+def test_a_lookup_that_changes_its_value_is_refused(lookup: str) -> None:
+    """A pattern lookup wraps or escapes its value, so the raw value would mean another
+    thing: refused on the first call."""
+
+    def build(*, name: str) -> QuerySet[Unit]:
+        return Unit.objects.filter(**{lookup: name})
+
+    with pytest.raises(ValueError):
+        PreparedQuery(build, name="example")(name="Moskenes")
