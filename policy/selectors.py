@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from moskenes_social.db import PreparedQuery
 from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO
 
@@ -181,14 +182,27 @@ def user_has_acknowledged(
     return Acknowledgement.objects.filter(user=user, version=version).exists()
 
 
+def _in_force_with_acknowledgement(*, today: date, user_id: int) -> QuerySet[GuidelineVersion]:
+    acknowledged = Acknowledgement.objects.filter(user_id=user_id, version=OuterRef("pk"))
+    return _adopted_by_recency(on=today).annotate(acknowledged=Exists(acknowledged))[:1]
+
+
+# The start page asks on every visit: compiled once per process (the examples only mark
+# where the values go).
+_in_force_acknowledged = PreparedQuery(
+    _in_force_with_acknowledgement, today=date(1901, 2, 3), user_id=918273645
+)
+
+
 def acknowledgement_due(*, user: AbstractBaseUser | AnonymousUser) -> GuidelineVersion | None:
-    """The version in force if this user has not acknowledged it yet, else None."""
-    version = version_in_force()
-    if version is None or not isinstance(user, User):
+    """The version in force if this user has not acknowledged it yet, else None. One query
+    (the version and whether the user has acknowledged it); none for a visitor."""
+    if not isinstance(user, User):
         return None
-    if user_has_acknowledged(user=user, version=version):
+    found = _in_force_acknowledged(today=local_date(), user_id=user.pk)
+    if not found or found[0].acknowledged:  # type: ignore[attr-defined]
         return None
-    return version
+    return found[0]
 
 
 @dataclass(frozen=True)

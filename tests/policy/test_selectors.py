@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from pytest_django import DjangoAssertNumQueries
 
 from moskenes_social.people.models import User
@@ -108,12 +109,22 @@ def test_a_draft_is_never_in_force(radmann_user: User) -> None:
     assert in_force().number == 1
 
 
-def test_acknowledgement_due_until_acknowledged(personas: dict[str, Persona]) -> None:
+def test_acknowledgement_due_until_acknowledged(
+    personas: dict[str, Persona], django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     user = personas["kommunikasjon"].user
-    assert user is not None
-    assert acknowledgement_due(user=user) == in_force()
-    acknowledgement_create(user=user, version=in_force())
-    assert acknowledgement_due(user=user) is None
+    other = personas["ordforer"].user
+    assert user is not None and other is not None
+    version = in_force()
+    with django_assert_num_queries(1):
+        due = acknowledgement_due(user=user)
+    assert due == version and (due.number, due.effective_from) == (1, version.effective_from)
+    acknowledgement_create(user=user, version=version)
+    with django_assert_num_queries(1):
+        assert acknowledgement_due(user=user) is None
+    assert acknowledgement_due(user=other) == version
+    with django_assert_num_queries(0):
+        assert acknowledgement_due(user=AnonymousUser()) is None
 
 
 def test_acknowledgements_list_every_active_user(personas: dict[str, Persona]) -> None:
