@@ -17,7 +17,7 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 
 def _leads_unit(user: AnyUser, account: Account) -> bool:
-    return leads_unit(user, account.unit)
+    return leads_unit(user, account.unit_id)
 
 
 def _responsible(user: AnyUser, account: Account, *roles: ResponsibilityRole) -> bool:

@@ -19,7 +19,7 @@ def can_view_request(user: AnyUser, request: AccountRequest) -> bool:
     """The requester, the rådmann, and the leaders of the request's unit."""
     if user.pk == request.requester_id or has_role(user, Role.CHIEF_EXECUTIVE):
         return True
-    return leads_unit(user, request.unit)
+    return leads_unit(user, request.unit_id)
 
 
 def can_edit_request(user: AnyUser, request: AccountRequest) -> bool:

@@ -42,7 +42,7 @@ def _leads_unit(user: AnyUser, account: Account) -> bool:
     member = _active_user(user)
     if member is None or not has_role(member, Role.LEADER):
         return False
-    return leads_unit(member, account.unit)
+    return leads_unit(member, account.unit_id)
 
 
 def sees_all_posts(user: AnyUser) -> bool:

@@ -22,11 +22,12 @@ def led_unit_ids(user: User) -> frozenset[int]:
     return cached
 
 
-def leads_unit(user: AbstractBaseUser | AnonymousUser, unit: Unit | None) -> bool:
-    """True if an active user is one of the unit's leaders."""
-    if unit is None or not isinstance(user, User) or not user.is_active:
+def leads_unit(user: AbstractBaseUser | AnonymousUser, unit_id: int | None) -> bool:
+    """True if an active user is one of the leaders of the unit ``unit_id``: the id is all
+    it needs, so a caller's account or request need not load its unit."""
+    if unit_id is None or not isinstance(user, User) or not user.is_active:
         return False
-    return unit.pk in led_unit_ids(user)
+    return unit_id in led_unit_ids(user)
 
 
 def can_lift_login_locks(user: AbstractBaseUser | AnonymousUser) -> bool:

@@ -16,12 +16,14 @@ def test_a_leader_leads_their_units_only(django_assert_num_queries: Any) -> None
     school.leaders.add(leader)
     harbour.leaders.add(leader)
     with django_assert_num_queries(1):
-        decided = [leads_unit(leader, unit) for unit in (school, harbour, town_hall, None)]
+        decided = [
+            leads_unit(leader, unit_id) for unit_id in (school.pk, harbour.pk, town_hall.pk, None)
+        ]
     assert decided == [True, True, False, False]
     # Another user object (the next request) asks again and sees what changed.
     town_hall.leaders.add(leader)
     fresh = type(leader).objects.get(pk=leader.pk)
-    assert leads_unit(fresh, town_hall)
+    assert leads_unit(fresh, town_hall.pk)
 
 
 def test_an_inactive_user_leads_nothing(django_assert_num_queries: Any) -> None:
@@ -29,4 +31,4 @@ def test_an_inactive_user_leads_nothing(django_assert_num_queries: Any) -> None:
     former = make_user(is_active=False)
     unit.leaders.add(former)
     with django_assert_num_queries(0):
-        assert not leads_unit(former, unit)
+        assert not leads_unit(former, unit.pk)
