@@ -82,8 +82,13 @@ TEMPLATES = [
                 "moskenes_social.context_processors.shell",
                 "accounts.crisis.context_processors.crisis",
             ],
-            # The project's own tag library (the project package is not an app).
-            "libraries": {"links": "moskenes_social.templatetags.links"},
+            # The project's own tag libraries (the project package is not an app).
+            "libraries": {
+                "fields": "moskenes_social.templatetags.fields",
+                "links": "moskenes_social.templatetags.links",
+            },
+            # Choice labels and dates, used by (nearly) every page.
+            "builtins": ["moskenes_social.templatetags.formats"],
         },
     },
 ]

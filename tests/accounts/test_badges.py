@@ -1,0 +1,98 @@
+"""The badges of ``accounts.templatetags.account_badges`` say what the included templates
+they replaced said (kept here as they were), for every status, coverage and follow-up."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.template import engines
+from django.utils import timezone, translation
+
+from accounts.models import Account, AccountStatus
+from accounts.selectors import Coverage
+
+# The templates as they were before the badges (templates/accounts/_*.html at ac572bb).
+STATUS = (
+    '{% if account.status == "active" %}<span class="badge text-bg-success">'
+    '{{ account.get_status_display }}</span>{% elif account.status == "suspended" %}'
+    '<span class="badge text-bg-warning">{{ account.get_status_display }}</span>{% else %}'
+    '<span class="badge text-bg-secondary">{{ account.get_status_display }}</span>{% endif %}'
+)
+COVERAGE = (
+    '{% load i18n %}{% if not coverage.required %}<span class="badge text-bg-secondary">'
+    '{% translate "Not in use" %}</span>{% elif coverage.ok %}<span class="badge '
+    'text-bg-success">{% translate "Covered" %}</span>{% else %}<span class="badge '
+    'text-bg-danger">{% translate "Below coverage" %}</span>\n<span class="d-block small">'
+    '{% if not coverage.has_owner %}{% translate "No owner." %} {% endif %}'
+    "{% if coverage.answerers_missing %}{% blocktranslate count "
+    "missing=coverage.answerers_missing %}Needs {{ missing }} more person who can answer."
+    "{% plural %}Needs {{ missing }} more people who can answer.{% endblocktranslate %}"
+    "{% endif %}</span>{% endif %}"
+)
+FOLLOW_UP = (
+    "{% load i18n %}{% if account.is_active %}{% if account.follow_up_overdue %}"
+    '<span class="badge text-bg-danger">{% translate "Overdue" %}</span>\n'
+    '<span class="d-block small">{% blocktranslate with due=account.follow_up_due_at|date:'
+    '"j. F Y H:i" %}Due {{ due }}{% endblocktranslate %}</span>{% else %}'
+    '<span class="badge text-bg-success">{% translate "On schedule" %}</span>\n'
+    '{% if account.follow_up_due_at %}<span class="d-block small">{% blocktranslate with '
+    'due=account.follow_up_due_at|date:"j. F Y H:i" %}Next by {{ due }}{% endblocktranslate %}'
+    "</span>{% endif %}{% endif %}{% else %}–{% endif %}"
+)
+
+
+def _render(source: str, **context: object) -> str:
+    html = engines["django"].from_string(source).render(context)
+    return re.sub(r"\s+", " ", html).replace(" </span>", "</span>").strip()
+
+
+def _same(tag: str, old: str, **context: object) -> str:
+    new = _render("{% load account_badges %}" + tag, **context)
+    assert new == _render(old, **context)
+    return new
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_status(language: str) -> None:
+    with translation.override(language):
+        for status in AccountStatus:
+            _same("{% status_badge account %}", STATUS, account=Account(status=status))
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_coverage(language: str) -> None:
+    with translation.override(language):
+        for required in (True, False):
+            for has_owner in (True, False):
+                for answerers in range(4):
+                    coverage = Coverage(
+                        has_owner=has_owner, answerers_count=answerers, required=required
+                    )
+                    _same("{% coverage_badge coverage %}", COVERAGE, coverage=coverage)
+
+
+def test_coverage_in_norwegian() -> None:
+    with translation.override("nb"):
+        html = _same(
+            "{% coverage_badge coverage %}",
+            COVERAGE,
+            coverage=Coverage(has_owner=False, answerers_count=1),
+        )
+    assert "Mangler eier." in html
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_follow_up(language: str) -> None:
+    now = timezone.now()
+    with translation.override(language):
+        for status in AccountStatus:
+            for due in (None, now - timedelta(days=1), now + timedelta(days=3)):
+                account = Account(status=status, follow_up_due_at=due)
+                _same("{% follow_up_badge account %}", FOLLOW_UP, account=account)
+
+
+def test_a_name_is_escaped() -> None:
+    html = _render(
+        "{% load account_badges %}{% status_badge account %}", account=Account(status="<i>")
+    )
+    assert "&lt;i&gt;" in html
