@@ -5,9 +5,116 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.models import QuerySet
 from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
+
+
+@dataclass(frozen=True)
+class _InsertSQL:
+    sql: str
+    returning_params: tuple[Any, ...]
+    compiler: Any
+    converters: dict[int, tuple[list[Any], Any]]
+
+
+# (model, returning, conflict rule, database) -> the ORM's INSERT of one row, or None where
+# the ORM's parameters were not the values as prepared here (the ORM's path, every time).
+_INSERTS: dict[tuple[Any, ...], _InsertSQL | None] = {}
+
+
+def _same_params(connection: Any, sql: str, orm: list[Any], ours: list[Any]) -> bool:
+    if orm == ours:
+        return True
+    # A JSON value is wrapped for the driver anew each time (psycopg2's Json compares by
+    # identity): on PostgreSQL compare the statements as the driver would send them.
+    compose = getattr(connection.ops, "compose_sql", None)
+    return compose is not None and len(orm) == len(ours) and compose(sql, orm) == compose(sql, ours)
+
+
+def insert_rows(
+    objs: Sequence[models.Model],
+    *,
+    returning: Sequence[str],
+    on_conflict: OnConflict | None = None,
+) -> list[tuple[Any, ...]]:
+    """Insert ``objs`` (all of one model, every concrete field but the primary key) in one
+    statement; returns the ``returning`` fields (names; a foreign key gives its id) of the
+    rows inserted. With ``OnConflict.IGNORE`` a row that a unique constraint already holds
+    is skipped and returns nothing.
+
+    The statement is the ORM's (``Manager._insert``, which ``save()`` and ``bulk_create``
+    use). For one row it is compiled once per process for each model, ``returning``,
+    conflict rule and database, then run with each call's values: compiling cost about as
+    much as the webhook's whole check of a delivery (``make bench``). The values are
+    prepared as the ORM prepares them (``pre_save``, then ``get_db_prep_save``), and the
+    first call for each key checks that the ORM's statement for the same row has exactly
+    these parameters; if not, that key takes the ORM's path from then on. So do several
+    rows, a value that is an expression, and a field with a database default or a
+    placeholder of its own.
+    """
+    if not objs:
+        return []
+    model = type(objs[0])
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    returning_fields = [meta.get_field(name) for name in returning]
+    using = router.db_for_write(model)
+    connection = connections[using]
+    # pre_save once: it sets what it computes (auto_now_add) on the object, and the ORM
+    # below takes the values from there (raw=True).
+    values = [[field.pre_save(obj, True) for field in fields] for obj in objs]
+    key = (model, tuple(returning), on_conflict, using)
+    preparable = (
+        len(objs) == 1
+        and (connection.features.can_return_columns_from_insert or not returning_fields)
+        and _INSERTS.get(key, True) is not None
+        and not any(hasattr(value, "resolve_expression") for value in values[0])
+        and not any(
+            field.has_db_default() or hasattr(field, "get_placeholder_sql") for field in fields
+        )
+    )
+    if not preparable:
+        rows = model._default_manager._insert(  # type: ignore[attr-defined]
+            list(objs),
+            fields=fields,
+            returning_fields=returning_fields,
+            raw=True,
+            using=using,
+            on_conflict=on_conflict,
+        )
+        return [tuple(row) for row in rows or []]
+    params = [
+        field.get_db_prep_save(value, connection=connection)
+        for field, value in zip(fields, values[0], strict=True)
+    ]
+    insert = _INSERTS.get(key)
+    if insert is None:
+        query = InsertQuery(model, on_conflict=on_conflict)
+        query.insert_values(fields, objs, raw=True)
+        compiler = query.get_compiler(using=using)
+        compiler.returning_fields = returning_fields
+        [(sql, orm_params)] = compiler.as_sql()
+        returning_params = tuple(compiler.returning_params) if returning_fields else ()
+        if not _same_params(connection, sql, list(orm_params), [*params, *returning_params]):
+            _INSERTS[key] = None
+            return insert_rows(objs, returning=returning, on_conflict=on_conflict)
+        cols = [field.get_col(meta.db_table) for field in returning_fields]
+        insert = _INSERTS[key] = _InsertSQL(
+            sql=sql,
+            returning_params=returning_params,
+            compiler=compiler,
+            converters=compiler.get_converters(cols),
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(insert.sql, [*params, *insert.returning_params])
+        if not returning_fields:
+            return []
+        rows = connection.ops.fetch_returned_rows(cursor, insert.returning_params)
+    if insert.converters:
+        rows = insert.compiler.apply_converters(rows, insert.converters)
+    return [tuple(row) for row in rows]
 
 
 def insert_unless_stored(
@@ -19,23 +126,12 @@ def insert_unless_stored(
 
     The constraint decides, so two writers at the same moment store one row, with neither
     a look-up before nor a savepoint around the insert. ``bulk_create(ignore_conflicts=
-    True)`` cannot say which rows went in, so this calls the manager's ``_insert``, which
-    ``save()`` and ``bulk_create`` use; the tests of its two callers (the webhook's posts,
-    the sweep's reminder rows) pin what it returns. On SQLite (tests, ``make run``) it is
-    ``INSERT OR IGNORE``, which also skips a row that breaks a CHECK or NOT NULL rule.
+    True)`` cannot say which rows went in, so this writes the ORM's own INSERT
+    (``insert_rows``); the tests of its two callers (the webhook's posts, the sweep's
+    reminder rows) pin what it returns. On SQLite (tests, ``make run``) it is ``INSERT OR
+    IGNORE``, which also skips a row that breaks a CHECK or NOT NULL rule.
     """
-    if not objs:
-        return []
-    model = type(objs[0])
-    meta = model._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    rows: list[tuple[Any, ...]] = model._default_manager._insert(  # type: ignore[attr-defined]
-        list(objs),
-        fields=fields,
-        returning_fields=[meta.get_field(name) for name in returning],
-        on_conflict=OnConflict.IGNORE,
-    )
-    return [tuple(row) for row in rows or []]
+    return insert_rows(objs, returning=returning, on_conflict=OnConflict.IGNORE)
 
 
 @dataclass(frozen=True)

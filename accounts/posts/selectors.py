@@ -52,16 +52,16 @@ INBOX_FIELDS = (
 
 def posts_inbox(
     *,
-    user: User,
+    accounts: QuerySet[Account],
     account: Account | None = None,
     account_search: str = "",
     category: str = "",
     status: str = PostStatus.OPEN,
 ) -> QuerySet[Post]:
-    """Posts on the accounts ``user`` may see, filtered (``account_search``: part of the
-    account's name); open ones most urgent first, handled ones most recent first. One
-    query (with the account's name)."""
-    posts = Post.objects.filter(account__in=accounts_with_posts_for(user=user).values("id"))
+    """Posts on ``accounts`` (``accounts_with_posts_for(user=...)``: those the user may
+    see), filtered (``account_search``: part of the account's name); open ones most urgent
+    first, handled ones most recent first. One query (with the account's name)."""
+    posts = Post.objects.filter(account__in=accounts.values("id"))
     if account is not None:
         posts = posts.filter(account=account)
     if account_search:

@@ -1,15 +1,24 @@
 """The account page's section about posts and integrations (``{% account_posts_section %}``),
-kept here so that the accounts views need not know about posts."""
+kept here so that the accounts views need not know about posts; the inbox's rows."""
 
+import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from accounts.models import Account
+from accounts.posts.models import Post, PostStatus
 from accounts.posts.permissions import can_view_posts
 from accounts.posts.selectors import ingest_tokens_of, posts_open_count
 from accounts.posts.services import integrations_may_manage
+from moskenes_social.formats import choice_label, datetime_short
 from moskenes_social.people.models import User
+from moskenes_social.templatetags.links import id_url
 
 register = template.Library()
 
@@ -36,3 +45,56 @@ def account_posts_section(context: dict[str, Any], account: Account) -> dict[str
         "tokens": list(ingest_tokens_of(account=account)) if manage else [],
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def _title(text: str, length: int = 80) -> str:
+    # ``{{ text|truncatechars:80 }}``: Truncator counts NFC characters and returns the
+    # normalized text when nothing is cut; most posts are shorter, so that is tried first.
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
+def _inbox_row(post: Post, overdue: bool) -> SafeString:
+    title = _title(post.text) if post.text else gettext("Post %(number)s (removed)") % {
+        "number": post.pk
+    }
+    author = (
+        format_html('<span class="d-block small fw-normal">{}</span>', post.author)
+        if post.author
+        else ""
+    )
+    category = (
+        choice_label(post, "category")
+        if post.category
+        else format_html('<span class="badge text-bg-warning">{}</span>', gettext("Not triaged"))
+    )
+    if post.status == PostStatus.OPEN:
+        last = format_html(
+            "{}{}",
+            format_html('<span class="badge text-bg-danger">{}</span> ', gettext("Overdue"))
+            if overdue
+            else "",
+            datetime_short(post.due_at),
+        )
+    else:
+        last = choice_label(post, "status")
+    return format_html(
+        '<tr>\n    <th scope="row"><a href="{}">{}</a>{}</th>\n    <td>{}</td>\n'
+        "    <td>{}</td>\n    <td>{}</td>\n    <td>{}</td>\n  </tr>",
+        id_url("posts:detail", post.pk),
+        title,
+        author,
+        post.account.name,
+        category,
+        datetime_short(post.posted_at),
+        last,
+    )
+
+
+@register.simple_tag
+def inbox_rows(rows: Iterable[tuple[Post, bool]]) -> SafeString:
+    """The inbox's table rows, one for each (post, whether it is overdue).
+
+    Written in Python, as the Django admin writes its list's cells: in the template each
+    of 50 rows cost about 80 µs (``make bench``), most of the inbox page."""
+    return format_html_join("\n  ", "{}", ((_inbox_row(post, overdue),) for post, overdue in rows))

@@ -127,3 +127,71 @@ def test_a_lookup_that_changes_its_value_is_refused(lookup: str) -> None:
 
     with pytest.raises(ValueError):
         PreparedQuery(build, name="example")(name="Moskenes")
+
+
+# --- insert_rows ------------------------------------------------------------------------------
+
+
+def _stored(model: Any, pk: Any) -> dict[str, Any]:
+    obj = model.objects.get(pk=pk)
+    return {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields}
+
+
+def test_one_row_is_the_orms_row_and_its_insert_is_compiled_once(
+    django_assert_num_queries: Any,
+) -> None:
+    from moskenes_social.audit.models import Event
+    from moskenes_social.db import _INSERTS, insert_rows
+
+    _INSERTS.clear()
+    events = [
+        Event(action="test.one", target_repr=f"Ærlig «{n}» 100%_", data={"n": n, "ø": [1, 2]})
+        for n in range(3)
+    ]
+    orm = Event(action="test.one", target_repr="Ærlig «0» 100%_", data={"n": 0, "ø": [1, 2]})
+    orm.save()
+    with django_assert_num_queries(3):
+        ids = [insert_rows([event], returning=["id"]) for event in events]
+    assert [len(row) for row in ids] == [1, 1, 1]
+    assert [key[0] for key, insert in _INSERTS.items() if insert is not None] == [Event]
+    for event, [(pk,)] in zip(events, ids, strict=True):
+        stored = _stored(Event, pk)
+        assert stored["created_at"] == event.created_at  # set by auto_now_add, on the object
+        expected = {**_stored(Event, orm.pk), "id": pk, "created_at": event.created_at}
+        expected["data"] = event.data
+        expected["target_repr"] = event.target_repr
+        assert stored == expected
+
+
+def test_a_conflict_is_skipped_and_says_so() -> None:
+    from moskenes_social.db import insert_unless_stored
+
+    [(pk, name)] = insert_unless_stored(
+        [Unit(name="Ny eining", slug="ny")], returning=["id", "name"]
+    )
+    assert Unit.objects.get(pk=pk).name == name == "Ny eining"
+    assert insert_unless_stored([Unit(name="Ny eining", slug="ny")], returning=["id"]) == []
+    assert Unit.objects.filter(name="Ny eining").count() == 1
+
+
+def test_an_expression_takes_the_orms_path() -> None:
+    from django.db.models.functions import Upper
+
+    from moskenes_social.db import _INSERTS, insert_rows
+
+    _INSERTS.clear()
+    unit = Unit(name=Upper(Value("liten")), slug="liten")  # type: ignore[misc]
+    [(pk,)] = insert_rows([unit], returning=["id"])
+    assert Unit.objects.get(pk=pk).name == "LITEN"
+    assert not _INSERTS
+
+
+def test_several_rows_take_the_orms_path() -> None:
+    from moskenes_social.db import _INSERTS, insert_rows
+
+    _INSERTS.clear()
+    rows = insert_rows(
+        [Unit(name="A", slug="a"), Unit(name="B", slug="b")], returning=["id", "name"]
+    )
+    assert sorted(name for _pk, name in rows) == ["A", "B"]
+    assert not _INSERTS
