@@ -92,7 +92,7 @@ def insert_rows(
     insert = _INSERTS.get(key)
     if insert is None:
         query = InsertQuery(model, on_conflict=on_conflict)
-        query.insert_values(fields, objs, raw=True)
+        query.insert_values(fields, list(objs), raw=True)
         compiler = query.get_compiler(using=using)
         compiler.returning_fields = returning_fields
         [(sql, orm_params)] = compiler.as_sql()
@@ -100,7 +100,7 @@ def insert_rows(
         if not _same_params(connection, sql, list(orm_params), [*params, *returning_params]):
             _INSERTS[key] = None
             return insert_rows(objs, returning=returning, on_conflict=on_conflict)
-        cols = [field.get_col(meta.db_table) for field in returning_fields]
+        cols = [field.get_col(meta.db_table) for field in returning_fields]  # type: ignore[union-attr]
         insert = _INSERTS[key] = _InsertSQL(
             sql=sql,
             returning_params=returning_params,

@@ -55,9 +55,11 @@ def _title(text: str, length: int = 80) -> str:
 
 
 def _inbox_row(post: Post, overdue: bool) -> SafeString:
-    title = _title(post.text) if post.text else gettext("Post %(number)s (removed)") % {
-        "number": post.pk
-    }
+    title = (
+        _title(post.text)
+        if post.text
+        else gettext("Post %(number)s (removed)") % {"number": post.pk}
+    )
     author = (
         format_html('<span class="d-block small fw-normal">{}</span>', post.author)
         if post.author

@@ -180,7 +180,7 @@ def test_an_expression_takes_the_orms_path() -> None:
     from moskenes_social.db import _INSERTS, insert_rows
 
     _INSERTS.clear()
-    unit = Unit(name=Upper(Value("liten")), slug="liten")  # type: ignore[misc]
+    unit = Unit(name=Upper(Value("liten")), slug="liten")
     [(pk,)] = insert_rows([unit], returning=["id"])
     assert Unit.objects.get(pk=pk).name == "LITEN"
     assert not _INSERTS

@@ -70,8 +70,10 @@ def test_the_rows_are_the_templates(language: str) -> None:
     rows = _posts()
     assert any(overdue for _, overdue in rows) and not all(overdue for _, overdue in rows)
     with translation.override(language):
-        new = engines["django"].from_string("{% load posts %}{% inbox_rows rows %}").render(
-            {"rows": rows}
+        new = (
+            engines["django"]
+            .from_string("{% load posts %}{% inbox_rows rows %}")
+            .render({"rows": rows})
         )
         old = engines["django"].from_string(OLD).render({"rows": rows})
     assert _normalized(new) == _normalized(old)
@@ -80,6 +82,7 @@ def test_the_rows_are_the_templates(language: str) -> None:
 
 
 def test_no_rows() -> None:
-    assert engines["django"].from_string("{% load posts %}{% inbox_rows rows %}").render(
-        {"rows": []}
-    ) == ""
+    assert (
+        engines["django"].from_string("{% load posts %}{% inbox_rows rows %}").render({"rows": []})
+        == ""
+    )
