@@ -96,3 +96,48 @@ def test_a_name_is_escaped() -> None:
         "{% load account_badges %}{% status_badge account %}", account=Account(status="<i>")
     )
     assert "&lt;i&gt;" in html
+
+
+# The loop of templates/accounts/account_list.html at 37095b2 (with the badge tags).
+LIST_LOOP = (
+    "{% load links account_badges %}{% for account, coverage in rows %}<tr>"
+    "<th scope=\"row\"><a href=\"{% id_url 'accounts:detail' account.pk %}\">"
+    "{{ account.name }}</a></th>"
+    '<td>{{ account|choice_label:"platform" }}</td>'
+    "<td>{{ account.handle }}</td>"
+    "<td>{{ account.unit.name }}</td>"
+    "<td>{% status_badge account %}</td>"
+    "<td>{% coverage_badge coverage %}</td>"
+    "<td>{% follow_up_badge account %}</td>"
+    "</tr>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_account_rows(language: str) -> None:
+    from moskenes_social.people.models import Unit
+
+    now = timezone.now()
+    unit = Unit(pk=2, name="Kultur & <fritid>")
+    rows = [
+        (
+            Account(
+                pk=10 + n,
+                name=f"Konto <{n}>",
+                platform=platform,
+                handle=f"@h{n}",
+                unit=unit,
+                status=status,
+                follow_up_due_at=now + timedelta(days=n - 2),
+            ),
+            Coverage(has_owner=bool(n % 2), answerers_count=n % 3, required=status == "active"),
+        )
+        for n, (platform, status) in enumerate(
+            [(p, s) for p in ("facebook", "x", "blog") for s in AccountStatus]
+        )
+    ]
+    with translation.override(language):
+        new = _render("{% load account_badges %}{% account_rows rows %}", rows=rows)
+        old = _render(LIST_LOOP, rows=rows)
+    assert re.sub(r">\s+<", "><", new) == re.sub(r">\s+<", "><", old)
+    assert new.count("<tr>") == len(rows) and "&lt;0&gt;" in new
