@@ -1,5 +1,5 @@
-"""An account's status, coverage and follow-up as badges, and the account list's rows
-(``{% load account_badges %}``).
+"""An account's status, coverage and follow-up as badges, the account list's rows and the
+account page's history of responsibility (``{% load account_badges %}``).
 
 The account list shows all three on each of its 25 rows; the account page, the rådmann's
 overview and the leader's start page show them too. As included templates they cost
@@ -13,7 +13,7 @@ from django import template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
-from accounts.models import Account, AccountStatus
+from accounts.models import Account, AccountStatus, Responsibility
 from accounts.selectors import Coverage
 from moskenes_social.formats import choice_label, datetime_long
 from moskenes_social.rows import html, text
@@ -97,3 +97,22 @@ def account_rows(rows: Iterable[tuple[Account, Coverage]]) -> SafeString:
     """The account list's table rows, one for each (account, its coverage): name (linked),
     platform, username, unit and the three badges; written in Python as the badges are."""
     return rows_html(_account_row(a, c) for a, c in rows)
+
+
+def _history_row(responsibility: Responsibility) -> str:
+    ended = datetime_long(responsibility.ended_at) if responsibility.ended_at else gettext("now")
+    return (
+        f"<tr>\n      <td>{text(responsibility.user)}</td>"
+        f"<td>{text(choice_label(responsibility, 'role'))}</td>\n"
+        f"      <td>{text(datetime_long(responsibility.assigned_at))}</td>\n"
+        f"      <td>{text(ended)}</td>\n"
+        f"      <td>{text(responsibility.assigned_by)}</td>"
+        f"<td>{text(responsibility.ended_by or '–')}</td>\n    </tr>"
+    )
+
+
+@register.simple_tag
+def history_rows(history: Iterable[Responsibility]) -> SafeString:
+    """The account page's history of responsibility, a row each: who, role, from, until
+    (or now), assigned by and ended by."""
+    return rows_html(_history_row(r) for r in history)

@@ -101,7 +101,7 @@ def test_a_name_is_escaped() -> None:
 # The loop of templates/accounts/account_list.html at 37095b2 (with the badge tags).
 LIST_LOOP = (
     "{% load links account_badges %}{% for account, coverage in rows %}<tr>"
-    "<th scope=\"row\"><a href=\"{% id_url 'accounts:detail' account.pk %}\">"
+    '<th scope="row"><a href="{% id_url \'accounts:detail\' account.pk %}">'
     "{{ account.name }}</a></th>"
     '<td>{{ account|choice_label:"platform" }}</td>'
     "<td>{{ account.handle }}</td>"
@@ -141,3 +141,42 @@ def test_account_rows(language: str) -> None:
         old = _render(LIST_LOOP, rows=rows)
     assert re.sub(r">\s+<", "><", new) == re.sub(r">\s+<", "><", old)
     assert new.count("<tr>") == len(rows) and "&lt;0&gt;" in new
+
+
+# The loop of the account page's history at ac572bb (dates as datetime_long).
+HISTORY_LOOP = (
+    "{% load i18n %}{% for r in history %}<tr>"
+    "<td>{{ r.user }}</td><td>{{ r.get_role_display }}</td>"
+    '<td>{{ r.assigned_at|date:"j. F Y H:i" }}</td>'
+    '<td>{% if r.ended_at %}{{ r.ended_at|date:"j. F Y H:i" }}{% else %}{% translate "now" %}'
+    "{% endif %}</td>"
+    '<td>{{ r.assigned_by }}</td><td>{{ r.ended_by|default:"–" }}</td>'
+    "</tr>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_history_rows(language: str) -> None:
+    from accounts.models import Responsibility, ResponsibilityRole
+    from moskenes_social.people.models import User
+
+    now = timezone.now()
+    kari = User(pk=1, username="kari", first_name="Kari <K>", last_name="Nordmann")
+    ola = User(pk=2, username="ola&co")
+    history = [
+        Responsibility(
+            pk=n,
+            user=kari if n % 2 else ola,
+            role=role,
+            assigned_at=now - timedelta(days=100 + n),
+            assigned_by=ola,
+            ended_at=now - timedelta(days=n) if n % 3 else None,
+            ended_by=kari if n % 3 else None,
+        )
+        for n, role in enumerate(list(ResponsibilityRole) * 2)
+    ]
+    with translation.override(language):
+        new = _render("{% load account_badges %}{% history_rows history %}", history=history)
+        old = _render(HISTORY_LOOP, history=history)
+    assert re.sub(r">\s+<", "><", new) == re.sub(r">\s+<", "><", old)
+    assert new.count("<tr>") == len(history) and "&lt;K&gt;" in new
