@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from moskenes_social.audit.models import Event
+from moskenes_social.db import PreparedQuery
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.selectors import user_name_fields, user_other_fields
 from moskenes_social.worktime import OSLO
@@ -257,28 +258,45 @@ def leader_panel_rows(*, user: User) -> list[AccountPanelRow]:
     return rows
 
 
-def account_with_open_responsibilities(*, account_id: int) -> Account:
-    """One account for its page, with its unit and the open responsibilities (so
-    permission checks cost no query but the one for the units the viewer leads,
-    ``people.permissions.led_unit_ids``); raises ``Account.DoesNotExist``."""
-    account = (
+def _account_for_page(*, account_id: int) -> QuerySet[Account]:
+    return (
         Account.objects.select_related("unit", "created_by", "last_check_in_by")
         .defer(*user_other_fields("created_by"), *user_other_fields("last_check_in_by"))
-        .get(id=account_id)
+        .filter(id=account_id)
     )
-    # What a prefetch would read (``open_responsibilities``), without its machinery:
-    # about half a millisecond of the account page (``make bench``).
-    rows = list(_open_responsibility_rows().filter(account_id=account.pk))
+
+
+def _open_responsibilities_of(*, account_id: int) -> QuerySet[Responsibility]:
+    return _open_responsibility_rows().filter(account_id=account_id)
+
+
+# An id no account has, so that no constant of the queries equals it (PreparedQuery).
+_EXAMPLE_ID = 918_273_645
+# The account page's queries, each compiled once per process: compiling them was most of
+# the page (about 2 ms each; ``make bench``).
+_account_for_page_query = PreparedQuery(_account_for_page, account_id=_EXAMPLE_ID)
+_open_responsibilities_query = PreparedQuery(_open_responsibilities_of, account_id=_EXAMPLE_ID)
+
+
+def account_with_open_responsibilities(*, account_id: int) -> Account:
+    """One account for its page, with its unit, the users it names (by name) and the open
+    responsibilities (``open_responsibilities``, so permission checks cost no query but
+    the one for the units the viewer leads, ``people.permissions.led_unit_ids``); raises
+    ``Account.DoesNotExist``. Two queries."""
+    found = _account_for_page_query(account_id=int(account_id))
+    if not found:
+        raise Account.DoesNotExist(f"no account {account_id}")
+    account = found[0]
+    rows = _open_responsibilities_query(account_id=account.pk)
     for row in rows:
         row.account = account  # as a prefetch links each row to its account
     account.open_responsibilities = rows  # type: ignore[attr-defined]
     return account
 
 
-def responsibilities_history(*, account: Account) -> QuerySet[Responsibility]:
-    """Every responsibility the account has had, newest first."""
+def _history_of(*, account_id: int) -> QuerySet[Responsibility]:
     return (
-        Responsibility.objects.filter(account=account)
+        Responsibility.objects.filter(account_id=account_id)
         .select_related("user", "assigned_by", "ended_by")
         .only(
             "role",
@@ -290,6 +308,14 @@ def responsibilities_history(*, account: Account) -> QuerySet[Responsibility]:
         )
         .order_by("-assigned_at", "-id")
     )
+
+
+_history_query = PreparedQuery(_history_of, account_id=_EXAMPLE_ID)
+
+
+def responsibilities_history(*, account: Account) -> list[Responsibility]:
+    """Every responsibility the account has had, newest first (one query, compiled once)."""
+    return _history_query(account_id=account.pk)
 
 
 def responsibilities_at(*, account: Account, moment: datetime) -> QuerySet[Responsibility]:
@@ -316,13 +342,36 @@ def responsibilities_on_date(*, account: Account, day: date) -> QuerySet[Respons
 
 def account_events(*, account: Account) -> QuerySet[Event]:
     """The audit history of an account (its responsibilities are recorded on it too)."""
+    return _events_of(target_id=str(account.pk))
+
+
+def _events_of(*, target_id: str) -> QuerySet[Event]:
     return (
         Event.objects.filter(
-            target_type=ContentType.objects.get_for_model(Account), target_id=str(account.pk)
+            target_type=ContentType.objects.get_for_model(Account), target_id=target_id
         )
         .select_related("actor")
         .defer(*user_other_fields("actor"))
     )
+
+
+# The account page shows this many of the latest events and links to the whole log.
+ACCOUNT_PAGE_EVENTS = 10
+
+
+def _latest_events_of(*, target_id: str) -> QuerySet[Event]:
+    # One more than shown: whether there are more.
+    return _events_of(target_id=target_id)[: ACCOUNT_PAGE_EVENTS + 1]
+
+
+_latest_events_query = PreparedQuery(_latest_events_of, target_id="example target")
+
+
+def account_events_latest(*, account: Account) -> tuple[list[Event], bool]:
+    """The account's latest ``ACCOUNT_PAGE_EVENTS`` events, newest first, and whether it
+    has more (one query, compiled once)."""
+    events = _latest_events_query(target_id=str(account.pk))
+    return events[:ACCOUNT_PAGE_EVENTS], len(events) > ACCOUNT_PAGE_EVENTS
 
 
 def users_assignable() -> QuerySet[User]:

@@ -42,6 +42,7 @@ from .register import (
 from .selectors import (
     account_coverage,
     account_events,
+    account_events_latest,
     account_with_open_responsibilities,
     accounts_below_coverage,
     accounts_follow_up_overdue,
@@ -60,8 +61,8 @@ from .services import (
     responsibility_end,
 )
 
-# The account page shows the latest changes; its log page shows them all, a page at a time.
-ACCOUNT_PAGE_EVENTS = 10
+# The account page shows the latest changes (``ACCOUNT_PAGE_EVENTS``); its log page shows
+# them all, a page at a time.
 LOG_PAGE_SIZE = 50
 
 # What the account page's log calls each audit action.
@@ -152,9 +153,8 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     can_view_history = permissions.can_view_account_history(user, account)
     events, more_events = None, False
     if can_view_history:
-        recent = list(account_events(account=account)[: ACCOUNT_PAGE_EVENTS + 1])
-        more_events = len(recent) > ACCOUNT_PAGE_EVENTS
-        events = [(e, _event_label(e)) for e in recent[:ACCOUNT_PAGE_EVENTS]]
+        recent, more_events = account_events_latest(account=account)
+        events = [(e, _event_label(e)) for e in recent]
     return render(
         request,
         "accounts/account_detail.html",

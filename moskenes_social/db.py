@@ -1,6 +1,7 @@
 """Database mechanisms the apps share: insert unless a unique constraint already holds the
 row, and learn which rows went in; a query on a hot path compiled to SQL once per process."""
 
+import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.models import QuerySet
 from django.db.models.constants import OnConflict
-from django.db.models.sql import InsertQuery
+from django.db.models.sql import InsertQuery, Query
 
 
 @dataclass(frozen=True)
@@ -141,15 +142,27 @@ class _Compiled:
     params: tuple[Any, ...]
     # Position in ``params`` -> (the value's name, whether the driver gets its text form).
     slots: dict[int, tuple[str, bool]]
-    # Annotation -> (its expression, the converters the ORM applies to its column). A raw
-    # query converts the model's fields only (SQLite returns a boolean as 1, a date as text).
-    annotations: dict[str, tuple[Any, list[Callable[..., Any]]]]
+    # The ORM's compiler after compiling: what it selected and how rows become objects
+    # (with the objects ``select_related`` reaches, annotations and deferred fields).
+    compiler: Any
 
     def params_for(self, values: dict[str, Any]) -> list[Any]:
         params = list(self.params)
         for position, (name, as_text) in self.slots.items():
             params[position] = str(values[name]) if as_text else values[name]
         return params
+
+
+class _ReplayQuery(Query):
+    """The query of a prepared call: its compiler is a copy of the compiled one, which
+    gives the compiled SQL with the call's parameters instead of compiling."""
+
+    replay: Any = None
+
+    def get_compiler(
+        self, using: Any = None, connection: Any = None, elide_empty: bool = True
+    ) -> Any:
+        return self.replay
 
 
 def _as_text(param: Any, example: Any) -> bool | None:
@@ -166,24 +179,26 @@ class PreparedQuery[M: models.Model]:
     """A query on a hot path whose SQL is compiled once per process and database, then run
     with each call's values.
 
-    Django compiles a queryset to SQL every time it runs it. For a query with subqueries
-    that costs more than PostgreSQL's work: the webhook's one query per comment spent about
-    3 ms in the ORM against 0.4 ms in the database (``make bench``). ``build`` makes the
-    queryset from keyword values; the first call compiles ``build(**examples)`` and finds
-    where each example went among the compiled parameters (once or more), and from then on
-    every call runs that SQL with its own values in those places (``Model.objects.raw``):
-    rows come back as model instances, with annotations as attributes.
+    Django builds and compiles a queryset to SQL every time it runs it: about 1 to 2 ms of
+    Python on the bench machine for a query with joins or subqueries, more than
+    PostgreSQL's work (the webhook's query per comment: 3 ms against 0.4 ms; the account
+    page's four queries: most of the page; ``make bench``). ``build`` makes the queryset
+    from keyword values; the first call compiles ``build(**examples)`` and finds where each
+    example went among the compiled parameters (once or more), and from then on every call
+    runs that SQL with its own values in those places. Rows become model instances as the
+    ORM makes them (its own iterable and the compiler of the first call), so
+    ``select_related``, ``only``/``defer`` and annotations work as in the queryset.
 
     Only for a ``build`` whose SQL depends on nothing but where its values go, and whose
     lookups take a value as it is (exact and comparison lookups; not ``contains``,
     ``iexact`` and the other pattern lookups, which escape or wrap it): no filter added for
     some values and not others, no ``__in`` with a list of varying length, no
-    ``select_related`` (a raw row maps each column name to one field). The first call
-    checks this: it also compiles ``build`` with its own values, and with texts holding
-    ``%``, ``_``, a backslash and both cases, and raises ``ValueError`` unless that gives
-    the same SQL and the same parameters as the examples' SQL with the values put in (so
-    an example that equals a constant of the query is found too). Every call refuses a
-    value that is not of its example's type (``TypeError``): None, or a number for text.
+    ``prefetch_related`` (a second query the ORM would compile). The first call checks
+    this: it also compiles ``build`` with its own values, and with texts holding ``%``,
+    ``_``, a backslash and both cases, and raises ``ValueError`` unless that gives the
+    same SQL and the same parameters as the examples' SQL with the values put in (so an
+    example that equals a constant of the query is found too). Every call refuses a value
+    that is not of its example's type (``TypeError``): None, or a number for text.
     """
 
     def __init__(self, build: Callable[..., QuerySet[M]], **examples: Any) -> None:
@@ -193,7 +208,8 @@ class PreparedQuery[M: models.Model]:
 
     def _compile(self, using: str, values: dict[str, Any]) -> _Compiled:
         queryset = self._build(**self._examples)
-        sql, params = queryset.query.get_compiler(using).as_sql()
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
         slots: dict[int, tuple[str, bool]] = {}
         for name, example in self._examples.items():
             found = {
@@ -204,21 +220,14 @@ class PreparedQuery[M: models.Model]:
             if not found:
                 raise ValueError(f"{name}={example!r} is not among the parameters of {sql!r}")
             slots.update(found)
-        connection = connections[using]
-        annotations = {
-            name: (
-                expression,
-                connection.ops.get_db_converters(expression)
-                + expression.get_db_converters(connection),
-            )
-            for name, expression in queryset.query.annotation_select.items()
-        }
+        if queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+            raise ValueError(f"{self._build.__name__} prefetches: it cannot be prepared")
         compiled = _Compiled(
             model=queryset.model,
             sql=sql,
             params=tuple(params),
             slots=slots,
-            annotations=annotations,
+            compiler=compiler,
         )
         # The call's own values, and texts with a pattern's special characters and both
         # cases (a LIKE lookup escapes them, an i-lookup may fold them), must go in as they
@@ -245,13 +254,10 @@ class PreparedQuery[M: models.Model]:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using, values)
-        manager = compiled.model._default_manager
-        rows: list[M] = list(manager.raw(compiled.sql, compiled.params_for(values), using=using))  # type: ignore[arg-type]
-        connection = connections[using]
-        for row in rows:
-            for name, (expression, converters) in compiled.annotations.items():
-                value = getattr(row, name)
-                for converter in converters:
-                    value = converter(value, expression, connection)
-                setattr(row, name, value)
-        return rows
+        replay = copy.copy(compiled.compiler)
+        replay.connection = connections[using]  # this thread's connection
+        statement = (compiled.sql, tuple(compiled.params_for(values)))
+        replay.as_sql = lambda *args, **kwargs: statement
+        query = _ReplayQuery(compiled.model)
+        query.replay = replay
+        return list(QuerySet(model=compiled.model, query=query, using=using))

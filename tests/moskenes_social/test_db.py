@@ -129,6 +129,47 @@ def test_a_lookup_that_changes_its_value_is_refused(lookup: str) -> None:
         PreparedQuery(build, name="example")(name="Moskenes")
 
 
+def _with_parent(*, name: str) -> QuerySet[Unit]:
+    return (
+        Unit.objects.filter(name=name)
+        .select_related("parent")
+        .only("name", "parent__name", "parent__slug")
+        .order_by("id")
+    )
+
+
+def test_related_objects_and_deferred_fields_are_the_orms(django_assert_num_queries: Any) -> None:
+    parent = make_unit(name="Helse")
+    child = make_unit(name="Legekontoret")
+    child.parent = parent
+    child.save(update_fields=["parent"])
+    prepared = PreparedQuery(_with_parent, name="example")
+    prepared(name="warm")
+    with django_assert_num_queries(1):
+        (row,) = prepared(name="Legekontoret")
+        assert (row.pk, row.name, row.parent.pk, row.parent.name, row.parent.slug) == (
+            child.pk,
+            "Legekontoret",
+            parent.pk,
+            "Helse",
+            parent.slug,
+        )
+    (orm,) = _with_parent(name="Legekontoret")
+    assert row.get_deferred_fields() == orm.get_deferred_fields() == {"slug"}
+    assert row.parent.get_deferred_fields() == orm.parent.get_deferred_fields()
+    assert row._state.db == orm._state.db and not row._state.adding
+    with django_assert_num_queries(1):
+        assert row.slug == child.slug  # a deferred field loads as with the ORM
+
+
+def test_a_prefetch_is_refused() -> None:
+    def build(*, name: str) -> QuerySet[Unit]:
+        return Unit.objects.filter(name=name).prefetch_related("children")
+
+    with pytest.raises(ValueError, match="prefetches"):
+        PreparedQuery(build, name="example")(name="Helse")
+
+
 # --- insert_rows ------------------------------------------------------------------------------
 
 
