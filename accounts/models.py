@@ -165,6 +165,9 @@ class Account(models.Model):
                 name="accounts_follow_up_due",
                 condition=Q(status="active", next_follow_up_reminder_at__isnull=False),
             ),
+            # The few closed accounts, whose posts the inbox of someone who sees every
+            # account leaves out (``posts_inbox``: a NOT IN checked against a hash of them).
+            models.Index(fields=["id"], name="accounts_closed", condition=Q(status="closed")),
             # The public register lists the active accounts.
             models.Index(
                 fields=["platform", "name"],

@@ -52,16 +52,26 @@ INBOX_FIELDS = (
 
 def posts_inbox(
     *,
+    user: User,
     accounts: QuerySet[Account],
     account: Account | None = None,
     account_search: str = "",
     category: str = "",
     status: str = PostStatus.OPEN,
 ) -> QuerySet[Post]:
-    """Posts on ``accounts`` (``accounts_with_posts_for(user=...)``: those the user may
+    """Posts on ``accounts`` (``accounts_with_posts_for(user=user)``: those the user may
     see), filtered (``account_search``: part of the account's name); open ones most urgent
     first, handled ones most recent first. One query (with the account's name)."""
-    posts = Post.objects.filter(account__in=accounts.values("id"))
+    if permissions.sees_all_posts(user):
+        # Every account but the closed ones: a NOT IN over the few closed accounts
+        # (index ``accounts_closed``), which PostgreSQL checks against a hash as it reads
+        # the open posts in order with their account (``posts_open_by_due_account``). As
+        # an IN over the other 9,500 accounts it looked each post's account up: the
+        # inbox's capped count took 4 ms instead of 0.5 (``make bench``).
+        closed = Account.objects.filter(status=AccountStatus.CLOSED).values("id")
+        posts = Post.objects.exclude(account__in=closed)
+    else:
+        posts = Post.objects.filter(account__in=accounts.values("id"))
     if account is not None:
         posts = posts.filter(account=account)
     if account_search:

@@ -131,6 +131,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         category = form.cleaned_data["kategori"]
         status = form.cleaned_data["status"] or PostStatus.OPEN.value
     posts = posts_inbox(
+        user=user,
         accounts=accounts,
         account=account,
         account_search=account_search,

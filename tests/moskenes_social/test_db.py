@@ -147,6 +147,7 @@ def test_related_objects_and_deferred_fields_are_the_orms(django_assert_num_quer
     prepared(name="warm")
     with django_assert_num_queries(1):
         (row,) = prepared(name="Legekontoret")
+        assert row.parent is not None
         assert (row.pk, row.name, row.parent.pk, row.parent.name, row.parent.slug) == (
             child.pk,
             "Legekontoret",
@@ -155,6 +156,7 @@ def test_related_objects_and_deferred_fields_are_the_orms(django_assert_num_quer
             parent.slug,
         )
     (orm,) = _with_parent(name="Legekontoret")
+    assert orm.parent is not None
     assert row.get_deferred_fields() == orm.get_deferred_fields() == {"slug"}
     assert row.parent.get_deferred_fields() == orm.parent.get_deferred_fields()
     assert row._state.db == orm._state.db and not row._state.adding

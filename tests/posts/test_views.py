@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Account, Platform
+from accounts.models import Account, AccountStatus, Platform
 from accounts.posts.forms import INBOX_ACCOUNT_SELECT_LIMIT
 from accounts.posts.models import IngestToken, Post, PostCategory, PostStatus
 from accounts.posts.selectors import ingest_token_find
@@ -106,6 +106,23 @@ def test_overview_roles_see_every_account(account: Account, personas: Any) -> No
     make_post(account=account, text="Synlig for rådmannen")
     text = personas["radmann"].client.get("/innlegg/").text
     assert "Synlig for rådmannen" in text
+
+
+def test_no_inbox_shows_the_posts_of_a_closed_account(
+    account: Account, people: dict[str, User], personas: Any
+) -> None:
+    """Those who see every account (the rådmann) and those responsible alike: a post left
+    open on an account since closed is in nobody's inbox, nor in its count."""
+    make_post(account=account, text="Åpen på en aktiv konto")
+    closed = make_account(
+        responders=[people["svarer1"]], status=AccountStatus.CLOSED, closed_at=timezone.now()
+    )
+    make_post(account=closed, text="Åpen på en nedlagt konto")
+    for client in (personas["radmann"].client, client_for(people["svarer1"])):
+        text = client.get("/innlegg/").text
+        assert "Åpen på en aktiv konto" in text
+        assert "Åpen på en nedlagt konto" not in text
+        assert "1 innlegg: venter på svar" in text
 
 
 def test_inbox_offers_a_search_instead_of_a_select_when_the_user_sees_many_accounts(
