@@ -4,7 +4,10 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.db.models import Count, DateField, Exists, OuterRef, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.test.utils import CaptureQueriesContext
 
 from moskenes_social.db import PreparedQuery
 from moskenes_social.people.models import Unit, User
@@ -170,6 +173,38 @@ def test_a_prefetch_is_refused() -> None:
 
     with pytest.raises(ValueError, match="prefetches"):
         PreparedQuery(build, name="example")(name="Helse")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_on_postgresql_the_statement_is_prepared_on_the_server_once() -> None:
+    school = make_unit(name="Moskenes skole")
+    prepared = PreparedQuery(_with_parent, name="example")
+    with CaptureQueriesContext(connection) as first:
+        (row,) = prepared(name="Moskenes skole")
+    with CaptureQueriesContext(connection) as second:
+        assert prepared(name="Rådhuset") == []
+    assert row.pk == school.pk
+    # The PREPARE goes on the driver's cursor: each call is one query, an EXECUTE.
+    assert [len(first), len(second)] == [1, 1]
+    assert all(q["sql"].startswith("EXECUTE mq_") for q in [*first, *second])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_a_statement_the_server_refuses_runs_as_sql_and_the_transaction_goes_on() -> None:
+    def build(*, bound: str) -> QuerySet[Unit]:
+        # As a declared text parameter "id > $1" has no operator; as a literal it is a number.
+        return Unit.objects.filter(id__gt=RawSQL("%s", (bound,))).order_by("id")
+
+    unit = make_unit(name="Reine")
+    prepared = PreparedQuery(build, bound="918273645")
+    with CaptureQueriesContext(connection) as queries:
+        rows = prepared(bound="0")
+    assert [u.pk for u in rows] == [u.pk for u in build(bound="0")] and unit in rows
+    assert not queries[0]["sql"].startswith("EXECUTE")
+    assert Unit.objects.filter(pk=unit.pk).exists()  # the test's transaction is usable
+    with CaptureQueriesContext(connection) as again:
+        prepared(bound="0")
+    assert not again[0]["sql"].startswith("EXECUTE")
 
 
 # --- insert_rows ------------------------------------------------------------------------------
