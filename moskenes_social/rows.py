@@ -23,6 +23,17 @@ def text(value: object) -> str:
     return escape(str(value))
 
 
+def badge(css: str, label: object) -> str:
+    """A Bootstrap badge: ``<span class="badge {css}">{label}</span>``. (Translated texts
+    are passed in rather than written in the f-strings, where xgettext does not look.)"""
+    return f'<span class="badge {css}">{text(label)}</span>'
+
+
+def small(label: object) -> str:
+    """A line of small print under a badge."""
+    return f'<span class="d-block small">{text(label)}</span>'
+
+
 def html(markup: str) -> SafeString:
     """Markup built from constants and ``text()`` values."""
     return mark_safe(markup)  # noqa: S308 - every value in it went through text()

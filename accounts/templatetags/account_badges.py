@@ -16,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 from accounts.models import Account, AccountStatus, Responsibility
 from accounts.selectors import Coverage
 from moskenes_social.formats import choice_label, datetime_long
-from moskenes_social.rows import html, text
+from moskenes_social.rows import badge, html, small, text
 from moskenes_social.rows import rows as rows_html
 from moskenes_social.templatetags.links import id_url
 
@@ -32,16 +32,16 @@ _STATUS_CLASS = {
 def status_badge(account: Account) -> SafeString:
     """Active (green), suspended (yellow) or closed (grey)."""
     css = _STATUS_CLASS.get(account.status, "text-bg-secondary")  # type: ignore[call-overload]
-    return html(f'<span class="badge {css}">{text(choice_label(account, "status"))}</span>')
+    return html(badge(css, choice_label(account, "status")))
 
 
 @register.simple_tag
 def coverage_badge(coverage: Coverage) -> SafeString:
     """Covered, below coverage (with what is missing), or not in use (not active)."""
     if not coverage.required:
-        return html(f'<span class="badge text-bg-secondary">{text(gettext("Not in use"))}</span>')
+        return html(badge("text-bg-secondary", gettext("Not in use")))
     if coverage.ok:
-        return html(f'<span class="badge text-bg-success">{text(gettext("Covered"))}</span>')
+        return html(badge("text-bg-success", gettext("Covered")))
     missing = []
     if not coverage.has_owner:
         missing.append(gettext("No owner."))
@@ -54,10 +54,8 @@ def coverage_badge(coverage: Coverage) -> SafeString:
             )
             % {"missing": coverage.answerers_missing}
         )
-    return html(
-        f'<span class="badge text-bg-danger">{text(gettext("Below coverage"))}</span>\n'
-        f'<span class="d-block small">{text(" ".join(missing))}</span>'
-    )
+    below = badge("text-bg-danger", gettext("Below coverage"))
+    return html(f"{below}\n{small(' '.join(missing))}")
 
 
 @register.simple_tag
@@ -68,17 +66,14 @@ def follow_up_badge(account: Account) -> SafeString:
         return html("–")
     due = datetime_long(account.follow_up_due_at)
     if account.follow_up_overdue():
-        return html(
-            f'<span class="badge text-bg-danger">{text(gettext("Overdue"))}</span>\n'
-            f'<span class="d-block small">{text(gettext("Due %(due)s") % {"due": due})}</span>'
-        )
-    badge = f'<span class="badge text-bg-success">{text(gettext("On schedule"))}</span>'
+        overdue = badge("text-bg-danger", gettext("Overdue"))
+        when = gettext("Due %(due)s") % {"due": due}
+        return html(f"{overdue}\n{small(when)}")
+    on_schedule = badge("text-bg-success", gettext("On schedule"))
     if not due:
-        return html(badge)
-    return html(
-        f"{badge}\n"
-        f'<span class="d-block small">{text(gettext("Next by %(due)s") % {"due": due})}</span>'
-    )
+        return html(on_schedule)
+    when = gettext("Next by %(due)s") % {"due": due}
+    return html(f"{on_schedule}\n{small(when)}")
 
 
 def _account_row(account: Account, coverage: Coverage) -> str:

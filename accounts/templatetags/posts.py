@@ -17,8 +17,8 @@ from accounts.posts.selectors import ingest_tokens_of, posts_open_count
 from accounts.posts.services import integrations_may_manage
 from moskenes_social.formats import choice_label, datetime_short
 from moskenes_social.people.models import User
+from moskenes_social.rows import badge, text
 from moskenes_social.rows import rows as rows_html
-from moskenes_social.rows import text
 from moskenes_social.templatetags.links import id_url
 
 register = template.Library()
@@ -67,15 +67,11 @@ def _inbox_row(post: Post, overdue: bool) -> str:
     category = (
         text(choice_label(post, "category"))
         if post.category
-        else f'<span class="badge text-bg-warning">{text(gettext("Not triaged"))}</span>'
+        else badge("text-bg-warning", gettext("Not triaged"))
     )
     if post.status == PostStatus.OPEN:
-        badge = (
-            f'<span class="badge text-bg-danger">{text(gettext("Overdue"))}</span> '
-            if overdue
-            else ""
-        )
-        last = f"{badge}{text(datetime_short(post.due_at))}"
+        flag = badge("text-bg-danger", gettext("Overdue")) + " " if overdue else ""
+        last = f"{flag}{text(datetime_short(post.due_at))}"
     else:
         last = text(choice_label(post, "status"))
     return (
