@@ -342,14 +342,14 @@ def responsibilities_on_date(*, account: Account, day: date) -> QuerySet[Respons
 
 def account_events(*, account: Account) -> QuerySet[Event]:
     """The audit history of an account (its responsibilities are recorded on it too)."""
-    return _events_of(target_id=str(account.pk))
+    return _events_of(
+        target_type_id=ContentType.objects.get_for_model(Account).pk, target_id=str(account.pk)
+    )
 
 
-def _events_of(*, target_id: str) -> QuerySet[Event]:
+def _events_of(*, target_type_id: int, target_id: str) -> QuerySet[Event]:
     return (
-        Event.objects.filter(
-            target_type=ContentType.objects.get_for_model(Account), target_id=target_id
-        )
+        Event.objects.filter(target_type_id=target_type_id, target_id=target_id)
         .select_related("actor")
         .defer(*user_other_fields("actor"))
     )
@@ -359,18 +359,23 @@ def _events_of(*, target_id: str) -> QuerySet[Event]:
 ACCOUNT_PAGE_EVENTS = 10
 
 
-def _latest_events_of(*, target_id: str) -> QuerySet[Event]:
+def _latest_events_of(*, target_type_id: int, target_id: str) -> QuerySet[Event]:
     # One more than shown: whether there are more.
-    return _events_of(target_id=target_id)[: ACCOUNT_PAGE_EVENTS + 1]
+    return _events_of(target_type_id=target_type_id, target_id=target_id)[: ACCOUNT_PAGE_EVENTS + 1]
 
 
-_latest_events_query = PreparedQuery(_latest_events_of, target_id="example target")
+# The content type is a value, not a constant of the SQL: its id is the database's.
+_latest_events_query = PreparedQuery(
+    _latest_events_of, target_type_id=_EXAMPLE_ID, target_id="example target"
+)
 
 
 def account_events_latest(*, account: Account) -> tuple[list[Event], bool]:
     """The account's latest ``ACCOUNT_PAGE_EVENTS`` events, newest first, and whether it
     has more (one query, compiled once)."""
-    events = _latest_events_query(target_id=str(account.pk))
+    events = _latest_events_query(
+        target_type_id=ContentType.objects.get_for_model(Account).pk, target_id=str(account.pk)
+    )
     return events[:ACCOUNT_PAGE_EVENTS], len(events) > ACCOUNT_PAGE_EVENTS
 
 

@@ -286,7 +286,9 @@ class PreparedQuery[M: models.Model]:
     ``_``, a backslash and both cases, and raises ``ValueError`` unless that gives the
     same SQL and the same parameters as the examples' SQL with the values put in (so an
     example that equals a constant of the query is found too). Every call refuses a value
-    that is not of its example's type (``TypeError``): None, or a number for text.
+    that is not of its example's type (``TypeError``): None, or a number for text. The SQL
+    is kept for the life of the process, so whatever ``build`` looks up in the database (a
+    content type's id) must be one of the values, not a constant of the query.
     """
 
     def __init__(self, build: Callable[..., QuerySet[M]], **examples: Any) -> None:
