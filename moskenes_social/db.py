@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models, router
 from django.db.models import QuerySet
 from django.db.models.constants import OnConflict
@@ -321,6 +322,7 @@ class PreparedQuery[M: models.Model]:
             server=(
                 _ServerStatement.of(sql, params)
                 if connections[using].vendor == "postgresql"
+                and settings.DATABASE_PREPARED_STATEMENTS
                 else None
             ),
         )

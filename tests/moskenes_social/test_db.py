@@ -207,6 +207,16 @@ def test_a_statement_the_server_refuses_runs_as_sql_and_the_transaction_goes_on(
     assert not again[0]["sql"].startswith("EXECUTE")
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared on PostgreSQL only")
+def test_server_side_preparation_can_be_turned_off(settings: Any) -> None:
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    make_unit(name="Moskenes skole")
+    prepared = PreparedQuery(_with_parent, name="example")
+    with CaptureQueriesContext(connection) as queries:
+        assert len(prepared(name="Moskenes skole")) == 1
+    assert queries[0]["sql"].startswith("SELECT")
+
+
 # --- insert_rows ------------------------------------------------------------------------------
 
 
