@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from moskenes_social.audit.models import Event
-from moskenes_social.db import PreparedQuery
+from moskenes_social.db import EXAMPLE_ID, PreparedQuery
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.selectors import user_name_fields, user_other_fields
 from moskenes_social.worktime import OSLO
@@ -270,12 +270,10 @@ def _open_responsibilities_of(*, account_id: int) -> QuerySet[Responsibility]:
     return _open_responsibility_rows().filter(account_id=account_id)
 
 
-# An id no account has, so that no constant of the queries equals it (PreparedQuery).
-_EXAMPLE_ID = 918_273_645
 # The account page's queries, each compiled once per process: compiling them was most of
 # the page (about 2 ms each; ``make bench``).
-_account_for_page_query = PreparedQuery(_account_for_page, account_id=_EXAMPLE_ID)
-_open_responsibilities_query = PreparedQuery(_open_responsibilities_of, account_id=_EXAMPLE_ID)
+_account_for_page_query = PreparedQuery(_account_for_page, account_id=EXAMPLE_ID)
+_open_responsibilities_query = PreparedQuery(_open_responsibilities_of, account_id=EXAMPLE_ID)
 
 
 def account_with_open_responsibilities(*, account_id: int) -> Account:
@@ -310,7 +308,7 @@ def _history_of(*, account_id: int) -> QuerySet[Responsibility]:
     )
 
 
-_history_query = PreparedQuery(_history_of, account_id=_EXAMPLE_ID)
+_history_query = PreparedQuery(_history_of, account_id=EXAMPLE_ID)
 
 
 def responsibilities_history(*, account: Account) -> list[Responsibility]:
@@ -366,7 +364,7 @@ def _latest_events_of(*, target_type_id: int, target_id: str) -> QuerySet[Event]
 
 # The content type is a value, not a constant of the SQL: its id is the database's.
 _latest_events_query = PreparedQuery(
-    _latest_events_of, target_type_id=_EXAMPLE_ID, target_id="example target"
+    _latest_events_of, target_type_id=EXAMPLE_ID, target_id="example target"
 )
 
 

@@ -41,6 +41,37 @@ def _same_params(connection: Any, sql: str, orm: list[Any], ours: list[Any]) -> 
     return compose is not None and len(orm) == len(ours) and compose(sql, orm) == compose(sql, ours)
 
 
+def _compiled_insert(
+    key: tuple[Any, ...],
+    objs: Sequence[models.Model],
+    fields: list[Any],
+    returning_fields: list[Any],
+    params: list[Any],
+) -> _InsertSQL | None:
+    """Compile the ORM's INSERT of the one row in ``objs`` and keep it under ``key`` if
+    its parameters are ``params`` (the values as ``insert_rows`` prepares them); else keep
+    None, so that the key takes the ORM's path from then on."""
+    model, _returning, on_conflict, using = key
+    connection = connections[using]
+    query = InsertQuery(model, on_conflict=on_conflict)
+    query.insert_values(fields, list(objs), raw=True)
+    compiler = query.get_compiler(using=using)
+    compiler.returning_fields = returning_fields
+    [(sql, orm_params)] = compiler.as_sql()
+    returning_params = tuple(compiler.returning_params) if returning_fields else ()
+    insert = None
+    if _same_params(connection, sql, list(orm_params), [*params, *returning_params]):
+        cols = [field.get_col(model._meta.db_table) for field in returning_fields]
+        insert = _InsertSQL(
+            sql=sql,
+            returning_params=returning_params,
+            compiler=compiler,
+            converters=compiler.get_converters(cols),
+        )
+    _INSERTS[key] = insert
+    return insert
+
+
 def insert_rows(
     objs: Sequence[models.Model],
     *,
@@ -74,7 +105,8 @@ def insert_rows(
     # below takes the values from there (raw=True).
     values = [[field.pre_save(obj, True) for field in fields] for obj in objs]
     key = (model, tuple(returning), on_conflict, using)
-    preparable = (
+    insert = None
+    if (
         len(objs) == 1
         and (connection.features.can_return_columns_from_insert or not returning_fields)
         and _INSERTS.get(key, True) is not None
@@ -82,8 +114,13 @@ def insert_rows(
         and not any(
             field.has_db_default() or hasattr(field, "get_placeholder_sql") for field in fields
         )
-    )
-    if not preparable:
+    ):
+        params = [
+            field.get_db_prep_save(value, connection=connection)
+            for field, value in zip(fields, values[0], strict=True)
+        ]
+        insert = _INSERTS.get(key) or _compiled_insert(key, objs, fields, returning_fields, params)
+    if insert is None:
         rows = model._default_manager._insert(  # type: ignore[attr-defined]
             list(objs),
             fields=fields,
@@ -93,28 +130,6 @@ def insert_rows(
             on_conflict=on_conflict,
         )
         return [tuple(row) for row in rows or []]
-    params = [
-        field.get_db_prep_save(value, connection=connection)
-        for field, value in zip(fields, values[0], strict=True)
-    ]
-    insert = _INSERTS.get(key)
-    if insert is None:
-        query = InsertQuery(model, on_conflict=on_conflict)
-        query.insert_values(fields, list(objs), raw=True)
-        compiler = query.get_compiler(using=using)
-        compiler.returning_fields = returning_fields
-        [(sql, orm_params)] = compiler.as_sql()
-        returning_params = tuple(compiler.returning_params) if returning_fields else ()
-        if not _same_params(connection, sql, list(orm_params), [*params, *returning_params]):
-            _INSERTS[key] = None
-            return insert_rows(objs, returning=returning, on_conflict=on_conflict)
-        cols = [field.get_col(meta.db_table) for field in returning_fields]  # type: ignore[union-attr]
-        insert = _INSERTS[key] = _InsertSQL(
-            sql=sql,
-            returning_params=returning_params,
-            compiler=compiler,
-            converters=compiler.get_converters(cols),
-        )
     with connection.cursor() as cursor:
         cursor.execute(insert.sql, [*params, *insert.returning_params])
         if not returning_fields:
@@ -262,6 +277,11 @@ class _ServerStatement:
                 cursor.execute("RELEASE SAVEPOINT mq_prepare")
         prepared.add(self.name)
         return True
+
+
+# An id no row has: the example of an id for a PreparedQuery, so that it equals no constant
+# of the query (the first call would refuse it) and is never sent to the database.
+EXAMPLE_ID = 918_273_645
 
 
 class PreparedQuery[M: models.Model]:

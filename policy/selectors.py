@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from moskenes_social.db import PreparedQuery
+from moskenes_social.db import EXAMPLE_ID, PreparedQuery
 from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO
 
@@ -190,7 +190,7 @@ def _in_force_with_acknowledgement(*, today: date, user_id: int) -> QuerySet[Gui
 # The start page asks on every visit: compiled once per process (the examples only mark
 # where the values go).
 _in_force_acknowledged = PreparedQuery(
-    _in_force_with_acknowledgement, today=date(1901, 2, 3), user_id=918273645
+    _in_force_with_acknowledgement, today=date(1901, 2, 3), user_id=EXAMPLE_ID
 )
 
 
