@@ -9,7 +9,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from moskenes_social.audit.models import Event
-from moskenes_social.db import EXAMPLE_ID, PreparedQuery
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.selectors import user_name_fields, user_other_fields
 from moskenes_social.worktime import OSLO
@@ -270,22 +269,13 @@ def _open_responsibilities_of(*, account_id: int) -> QuerySet[Responsibility]:
     return _open_responsibility_rows().filter(account_id=account_id)
 
 
-# The account page's queries, each compiled once per process: compiling them was most of
-# the page (about 2 ms each; ``make bench``).
-_account_for_page_query = PreparedQuery(_account_for_page, account_id=EXAMPLE_ID)
-_open_responsibilities_query = PreparedQuery(_open_responsibilities_of, account_id=EXAMPLE_ID)
-
-
 def account_with_open_responsibilities(*, account_id: int) -> Account:
     """One account for its page, with its unit, the users it names (by name) and the open
     responsibilities (``open_responsibilities``, so permission checks cost no query but
     the one for the units the viewer leads, ``people.permissions.led_unit_ids``); raises
     ``Account.DoesNotExist``. Two queries."""
-    found = _account_for_page_query(account_id=int(account_id))
-    if not found:
-        raise Account.DoesNotExist(f"no account {account_id}")
-    account = found[0]
-    rows = _open_responsibilities_query(account_id=account.pk)
+    account = _account_for_page(account_id=account_id).get()
+    rows = list(_open_responsibilities_of(account_id=account.pk))
     for row in rows:
         row.account = account  # as a prefetch links each row to its account
     account.open_responsibilities = rows  # type: ignore[attr-defined]
@@ -308,12 +298,9 @@ def _history_of(*, account_id: int) -> QuerySet[Responsibility]:
     )
 
 
-_history_query = PreparedQuery(_history_of, account_id=EXAMPLE_ID)
-
-
 def responsibilities_history(*, account: Account) -> list[Responsibility]:
-    """Every responsibility the account has had, newest first (one query, compiled once)."""
-    return _history_query(account_id=account.pk)
+    """Every responsibility the account has had, newest first (one query)."""
+    return list(_history_of(account_id=account.pk))
 
 
 def responsibilities_at(*, account: Account, moment: datetime) -> QuerySet[Responsibility]:
@@ -362,17 +349,14 @@ def _latest_events_of(*, target_type_id: int, target_id: str) -> QuerySet[Event]
     return _events_of(target_type_id=target_type_id, target_id=target_id)[: ACCOUNT_PAGE_EVENTS + 1]
 
 
-# The content type is a value, not a constant of the SQL: its id is the database's.
-_latest_events_query = PreparedQuery(
-    _latest_events_of, target_type_id=EXAMPLE_ID, target_id="example target"
-)
-
-
 def account_events_latest(*, account: Account) -> tuple[list[Event], bool]:
     """The account's latest ``ACCOUNT_PAGE_EVENTS`` events, newest first, and whether it
-    has more (one query, compiled once)."""
-    events = _latest_events_query(
-        target_type_id=ContentType.objects.get_for_model(Account).pk, target_id=str(account.pk)
+    has more (one query)."""
+    events = list(
+        _latest_events_of(
+            target_type_id=ContentType.objects.get_for_model(Account).pk,
+            target_id=str(account.pk),
+        )
     )
     return events[:ACCOUNT_PAGE_EVENTS], len(events) > ACCOUNT_PAGE_EVENTS
 

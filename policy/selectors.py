@@ -7,7 +7,6 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from moskenes_social.db import EXAMPLE_ID, PreparedQuery
 from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO
 
@@ -187,19 +186,12 @@ def _in_force_with_acknowledgement(*, today: date, user_id: int) -> QuerySet[Gui
     return _adopted_by_recency(on=today).annotate(acknowledged=Exists(acknowledged))[:1]
 
 
-# The start page asks on every visit: compiled once per process (the examples only mark
-# where the values go).
-_in_force_acknowledged = PreparedQuery(
-    _in_force_with_acknowledgement, today=date(1901, 2, 3), user_id=EXAMPLE_ID
-)
-
-
 def acknowledgement_due(*, user: AbstractBaseUser | AnonymousUser) -> GuidelineVersion | None:
     """The version in force if this user has not acknowledged it yet, else None. One query
     (the version and whether the user has acknowledged it); none for a visitor."""
     if not isinstance(user, User):
         return None
-    found = _in_force_acknowledged(today=local_date(), user_id=user.pk)
+    found = list(_in_force_with_acknowledgement(today=local_date(), user_id=user.pk))
     if not found or found[0].acknowledged:  # type: ignore[attr-defined]
         return None
     return found[0]

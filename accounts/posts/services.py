@@ -178,6 +178,7 @@ def _create(
     if not inserted:
         return None
     post.pk = inserted[0][0]
+    # As ``save()`` leaves an inserted instance: its later saves are updates.
     post._state.adding, post._state.db = False, Post.objects.db
     event_record(
         actor=registered_by,

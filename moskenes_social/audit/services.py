@@ -4,9 +4,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, router
+from django.db import models
 
-from moskenes_social.db import insert_rows
 from moskenes_social.people.models import User
 
 from .models import Event
@@ -48,10 +47,8 @@ def event_record(
     event = _event(
         actor=actor, draft=EventDraft(action=action, target=target, reason=reason, data=data)
     )
-    # An insert only, so the append-only rule holds; the INSERT compiled once per process
-    # (every change records an event, the webhook one per comment).
-    [(event.pk,)] = insert_rows([event], returning=["id"])
-    event._state.adding, event._state.db = False, router.db_for_write(Event)
+    # An insert only, so the append-only rule of Event.save holds.
+    event.save(force_insert=True)
     return event
 
 

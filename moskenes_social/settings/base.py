@@ -100,10 +100,6 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The hot paths' prepared queries (``moskenes_social.db.PreparedQuery``) are also prepared
-# on the PostgreSQL server, once per connection. Turn off behind a pooler that hands one
-# client several server connections (PgBouncer in transaction mode).
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 # An index that carries a column for PostgreSQL (``posts_open_by_due_account``) is a plain
 # index on SQLite (``make run``, tests without a server), which says so on every check.
 SILENCED_SYSTEM_CHECKS = (
