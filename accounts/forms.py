@@ -1,9 +1,9 @@
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from moskenes_social.people.models import Unit, User
@@ -33,7 +33,7 @@ class UserMultipleChoiceField(forms.ModelMultipleChoiceField[User]):
 
 
 class PlainSelect(forms.Select):
-    """A select whose options are written in Python rather than one template each.
+    """A select whose options are written by ``format_html`` rather than one template each.
 
     The account list's unit filter once offered every unit with an account: 3,000 at
     national scale, where Django's template per option cost 160 ms a page (``make bench``).
@@ -52,13 +52,16 @@ class PlainSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         chosen = {str(v) for v in self.format_value(value)}
-        parts = [f"<select{flatatt(final)}>"]
-        for option_value, label in self.choices:
-            key = "" if option_value is None else str(option_value)
-            selected = " selected" if key in chosen else ""
-            parts.append(f'<option value="{escape(key)}"{selected}>{escape(str(label))}</option>')
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+        keys = ["" if v is None else str(v) for v, _label in self.choices]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if key in chosen else "", label)
+                for key, (_value, label) in zip(keys, self.choices, strict=True)
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
 def name_search_field(*, label: "StrOrPromise", help_text: "StrOrPromise") -> forms.CharField:

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from moskenes_social.audit.models import Event
 from moskenes_social.people.models import Unit, User
@@ -44,6 +45,20 @@ class Coverage:
     @property
     def answerers_missing(self) -> int:
         return max(0, MIN_ANSWERERS - self.answerers_count)
+
+    def missing_text(self) -> str:
+        """What is missing, in words, for the coverage badge."""
+        missing = [] if self.has_owner else [gettext("No owner.")]
+        if self.answerers_missing:
+            missing.append(
+                ngettext(
+                    "Needs %(missing)s more person who can answer.",
+                    "Needs %(missing)s more people who can answer.",
+                    self.answerers_missing,
+                )
+                % {"missing": self.answerers_missing}
+            )
+        return " ".join(missing)
 
 
 def _open_responsibility_rows() -> QuerySet[Responsibility]:

@@ -85,10 +85,23 @@ TEMPLATES = [
             # The project's own tag libraries (the project package is not an app).
             "libraries": {
                 "fields": "moskenes_social.templatetags.fields",
+                "jinja": "moskenes_social.templatetags.jinja",
                 "links": "moskenes_social.templatetags.links",
             },
             # Choice labels and dates, used by (nearly) every page.
             "builtins": ["moskenes_social.templatetags.formats"],
+        },
+    },
+    # The rows of the long lists (``moskenes_social/jinja.py`` says why). Autoescaping is
+    # on, as the backend sets it. https://docs.djangoproject.com/en/6.1/topics/templates/#django.template.backends.jinja2.Jinja2
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "moskenes_social.jinja.environment",
+            "extensions": ["jinja2.ext.i18n"],
         },
     },
 ]

@@ -11,11 +11,11 @@ keep crispy and its layouts.
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
-_ASTERISK = mark_safe('<span class="asteriskField">*</span>')  # noqa: S308 - a constant
+_ASTERISK = format_html('<span class="asteriskField">{}</span>', "*")
 
 
 @register.simple_tag
