@@ -15,9 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.crisis.selectors import crisis_banner_of
+from accounts.posts.selectors import account_posts_section
 from moskenes_social.audit.models import Event
 from moskenes_social.forms import add_service_error
 from moskenes_social.people.auth import request_user
+from moskenes_social.people.models import User
 
 from . import permissions
 from .forms import (
@@ -174,6 +177,11 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
             "can_suspend": permissions.can_suspend(user, account),
             # The closing request is the approvals app's page; linked by URL name only.
             "can_request_closing": permissions.can_request_closing(user, account),
+            "posts_section": account_posts_section(
+                user=user, account=account, crisis_active=crisis_banner_of(request) is not None
+            )
+            if isinstance(user, User)
+            else None,
         },
     )
 

@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from moskenes_social.people.models import User
 from moskenes_social.people.roles import CRISIS_TEAM, user_roles
 
-from .selectors import crisis_banner
+from .selectors import crisis_banner_of
 
 
 def crisis(request: HttpRequest) -> dict[str, object]:
@@ -18,6 +18,6 @@ def crisis(request: HttpRequest) -> dict[str, object]:
     if not isinstance(user, User):
         return {"crisis_banner": None, "crisis_leader": False}
     return {
-        "crisis_banner": crisis_banner(),
+        "crisis_banner": crisis_banner_of(request),
         "crisis_leader": bool(user_roles(user) & CRISIS_TEAM),
     }

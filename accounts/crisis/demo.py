@@ -8,14 +8,22 @@ The rows are written directly because they describe the past (the services stamp
 
 from datetime import datetime, timedelta
 
-from accounts.models import Account, Platform
-from accounts.posts.models import Post, PostCategory, PostSource, PostStatus
+from accounts.models import (
+    Account,
+    CrisisMessage,
+    CrisisPeriod,
+    CrisisStatus,
+    Platform,
+    Post,
+    PostCategory,
+    PostSource,
+    PostStatus,
+)
 from accounts.posts.services import post_due_at
 from moskenes_social.people.models import Unit, User
 from moskenes_social.worktime import OSLO
 from policy.selectors import policy_in_force
 
-from .models import CrisisMessage, CrisisPeriod, CrisisStatus
 from .selectors import official_answer_text
 
 DEMO_REASON = "Flom og stengt fylkesvei 93 etter ekstremvær."

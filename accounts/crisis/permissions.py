@@ -6,22 +6,18 @@ here. Everyone who leads may start, update and end a crisis, and is the "crisis 
 the lockout lets through.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
+from accounts.lockout import AnyUser, is_crisis_team
+from accounts.models import CrisisPeriod
 from moskenes_social.people.models import User
-from moskenes_social.people.roles import has_role
-from policy.selectors import policy_in_force
 
-from .models import CrisisPeriod
-
-AnyUser = AbstractBaseUser | AnonymousUser
-
-
-def is_crisis_team(user: AnyUser) -> bool:
-    """The user has one of the roles that lead in a crisis under the guideline in force."""
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    return has_role(user, *policy_in_force().crisis_leader_roles)
+__all__ = [
+    "can_end_crisis",
+    "can_start_crisis",
+    "can_update_crisis",
+    "can_use_crisis_inbox",
+    "can_view_crises",
+    "is_crisis_team",
+]
 
 
 def can_start_crisis(user: AnyUser) -> bool:

@@ -6,14 +6,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.models import Account, AccountStatus, Responsibility
-from accounts.posts.models import Post, PostStatus
+from accounts.lockout import crisis_team_group_names
+from accounts.models import (
+    Account,
+    AccountStatus,
+    CrisisMessage,
+    CrisisPeriod,
+    CrisisStatus,
+    Post,
+    PostStatus,
+    Responsibility,
+)
 from moskenes_social.people.models import User
-from policy.selectors import policy_in_force
-
-from .models import CrisisMessage, CrisisPeriod, CrisisStatus
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,15 @@ def crisis_active() -> CrisisPeriod | None:
 
 def _latest_message() -> QuerySet[CrisisMessage]:
     return CrisisMessage.objects.filter(crisis=OuterRef("pk")).order_by("-version")
+
+
+def crisis_banner_of(request: HttpRequest) -> CrisisBanner | None:
+    """``crisis_banner()`` once per request: the context processor shows it, and a view
+    that must know whether a crisis is active asks the same answer without a second
+    query."""
+    if not hasattr(request, "crisis_banner"):
+        request.crisis_banner = crisis_banner()  # type: ignore[attr-defined]
+    return request.crisis_banner  # type: ignore[attr-defined,no-any-return]
 
 
 def crisis_banner() -> CrisisBanner | None:
@@ -85,17 +101,6 @@ def crisis_accounts_covered(*, crisis: CrisisPeriod) -> QuerySet[Account]:
     return Account.objects.filter(crises=crisis).select_related("unit").order_by("name", "id")
 
 
-def _crisis_team_group_names() -> list[str]:
-    return [role.value for role in policy_in_force().crisis_leader_roles]
-
-
-def crisis_team_users() -> QuerySet[User]:
-    """Active users with a role that leads in a crisis under the guideline in force."""
-    return User.objects.filter(
-        is_active=True, groups__name__in=_crisis_team_group_names()
-    ).distinct()
-
-
 def people_to_notify(
     *, covers_all_accounts: bool, account_ids: Collection[int] | QuerySet[Any] = ()
 ) -> list[User]:
@@ -109,7 +114,7 @@ def people_to_notify(
     return list(
         User.objects.filter(is_active=True)
         .filter(
-            Q(id__in=responsible.values("user_id")) | Q(groups__name__in=_crisis_team_group_names())
+            Q(id__in=responsible.values("user_id")) | Q(groups__name__in=crisis_team_group_names())
         )
         .distinct()
         .order_by("id")

@@ -18,8 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import Account, AccountStatus
-from accounts.posts.models import Post
+from accounts.lockout import crisis_covering
+from accounts.models import Account, AccountStatus, CrisisMessage, CrisisPeriod, CrisisStatus, Post
 from accounts.posts.services import post_answer, posts_postpone
 from moskenes_social.audit.services import event_record
 from moskenes_social.notifications.services import (
@@ -31,8 +31,6 @@ from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO
 
 from .display import duration_label
-from .lockout import crisis_covering
-from .models import CrisisMessage, CrisisPeriod, CrisisStatus
 from .permissions import can_end_crisis, can_start_crisis, can_update_crisis
 from .selectors import (
     AwaitingAccount,

@@ -10,14 +10,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.posts.models import Post
+from accounts.models import CrisisPeriod, Post
 from accounts.posts.services import PostError
 from moskenes_social.forms import add_service_error
 from moskenes_social.people.auth import request_user
 
 from . import permissions
 from .forms import CrisisEndForm, CrisisMessageForm, CrisisStartForm
-from .models import CrisisPeriod
 from .selectors import (
     accounts_not_closed,
     crises_history,

@@ -8,10 +8,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import Account, Platform
+from accounts.models import Account, IngestToken, Platform, Post, PostCategory, PostSource
 from moskenes_social.people.models import Unit, User
 
-from .models import IngestToken, Post, PostCategory, PostSource
 from .services import (
     account_facebook_page_set,
     ingest_token_create,

@@ -6,9 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PlainSelect, name_search_field
-from accounts.models import Account, Platform
+from accounts.models import Account, CloseReason, Platform, PostCategory, PostStatus
 
-from .models import CloseReason, PostCategory, PostStatus
 from .selectors import UNTRIAGED
 
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

@@ -28,11 +28,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Account, AccountStatus
+from accounts.models import Account, AccountStatus, PostSource
 from moskenes_social.worktime import OSLO
 from policy.selectors import policy_of_version
 
-from .models import PostSource
 from .selectors import FacebookCommentTarget, facebook_comment_target, ingest_token_find
 from .services import PostError, ingest_token_mark_used, post_ingest
 

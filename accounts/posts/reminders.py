@@ -24,9 +24,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.crisis.lockout import crisis_covered_accounts
-from accounts.crisis.selectors import crisis_team_users
-from accounts.models import AccountStatus, Responsibility, ResponsibilityRole
+from accounts.lockout import crisis_covered_accounts, crisis_team_users
+from accounts.models import (
+    AccountStatus,
+    Post,
+    PostReminder,
+    PostStatus,
+    Responsibility,
+    ResponsibilityRole,
+)
 from moskenes_social.audit.services import EventDraft, events_record
 from moskenes_social.db import insert_unless_stored
 from moskenes_social.notifications.services import NotificationDraft, notifications_create_many
@@ -35,7 +41,6 @@ from moskenes_social.worktime import OSLO
 from policy.parameters import ReminderRecipient, ReminderStage
 from policy.selectors import policy_in_force
 
-from .models import Post, PostReminder, PostStatus
 from .services import reminder_time
 
 logger = logging.getLogger(__name__)

@@ -7,7 +7,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Account, AccountStatus, Responsibility
+from accounts.models import (
+    Account,
+    AccountStatus,
+    IngestToken,
+    Post,
+    PostReminder,
+    PostStatus,
+    Responsibility,
+)
 from moskenes_social.audit.models import Event
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.roles import Role, has_role
@@ -15,8 +23,7 @@ from policy.models import ADOPTED_STATUSES
 from policy.selectors import GUIDELINE_SLUG, local_date, version_in_force_key
 
 from . import permissions
-from .models import IngestToken, Post, PostReminder, PostStatus
-from .services import token_hash
+from .services import integrations_may_manage, token_hash
 
 # The inbox's category filter: a category key, or this for posts not triaged yet.
 UNTRIAGED = "untriaged"
@@ -218,4 +225,30 @@ def facebook_comment_target(*, page_id: str, comment_id: str) -> FacebookComment
         stored=bool(account.comment_stored),  # type: ignore[attr-defined]
         policy_version_id=account.policy_version_id,  # type: ignore[attr-defined]
         policy_version_adopted_at=adopted_at,
+    )
+
+
+@dataclass(frozen=True)
+class AccountPostsSection:
+    """The account page's section on posts: how many await an answer, and for those who
+    may manage them (the owner) the ingest tokens and the Facebook Page."""
+
+    open_count: int
+    manage: bool
+    tokens: list[IngestToken]
+
+
+def account_posts_section(
+    *, user: User, account: Account, crisis_active: bool
+) -> AccountPostsSection | None:
+    """None for those who may not see the account's posts (no query). Else one query, one
+    more for an owner who may manage integrations; ``crisis_active=False`` (the caller
+    knows no crisis is active) spares the lockout's look-up."""
+    if not permissions.can_view_posts(user, account):
+        return None
+    manage = integrations_may_manage(actor=user, account=account, crisis_active=crisis_active)
+    return AccountPostsSection(
+        open_count=posts_open_count(account=account),
+        manage=manage,
+        tokens=list(ingest_tokens_of(account=account)) if manage else [],
     )

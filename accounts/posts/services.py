@@ -21,8 +21,18 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.crisis.lockout import crisis_lockout_check
-from accounts.models import Account, AccountStatus, Platform
+from accounts.lockout import crisis_lockout_enforce, crisis_team_acts
+from accounts.models import (
+    Account,
+    AccountStatus,
+    CloseReason,
+    IngestToken,
+    Platform,
+    Post,
+    PostCategory,
+    PostSource,
+    PostStatus,
+)
 from moskenes_social.audit.services import event_record
 from moskenes_social.db import insert_unless_stored
 from moskenes_social.people.models import User
@@ -31,7 +41,6 @@ from policy.parameters import PolicyParameters
 from policy.selectors import policy_in_force
 
 from . import permissions
-from .models import CloseReason, IngestToken, Post, PostCategory, PostSource, PostStatus
 from .rules import Outcome, triage_rule
 
 # A post may say it was written a little in the future (clocks differ); more is an error.
@@ -57,8 +66,10 @@ def _check_may_act(*, actor: User, account: Account, crisis_active: bool = True)
     responsible for the account. Services that triage, answer, close, remove, reopen, or
     manage tokens and the Facebook Page call this first.
     """
-    if crisis_active and crisis_lockout_check(actor=actor, account=account):
-        return
+    if crisis_active:
+        crisis = crisis_lockout_enforce(actor=actor, account=account)
+        if crisis_team_acts(crisis=crisis, account=account):
+            return
     if permissions.can_act_on_posts(actor, account):
         return
     raise PermissionDenied(

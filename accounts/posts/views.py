@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.crisis.lockout import crisis_covering, crisis_lockout_message
-from accounts.models import Account
+from accounts.lockout import crisis_covering, crisis_lockout_message
+from accounts.models import Account, IngestToken, Post, PostStatus
 from accounts.selectors import accounts_for_responder
 from moskenes_social.audit.models import Event
 from moskenes_social.forms import add_service_error
@@ -38,7 +38,6 @@ from .forms import (
     TokenCreateForm,
     TriageForm,
 )
-from .models import IngestToken, Post, PostStatus
 from .rules import triage_rule
 from .selectors import (
     accounts_with_posts_for,

@@ -28,10 +28,10 @@ from accounts.models import (
     AccountStatus,
     FollowUpStage,
     Platform,
+    Post,
     Responsibility,
     ResponsibilityRole,
 )
-from accounts.posts.models import Post
 from approvals.models import AccountRequest, RequestKind, RequestStatus, RequestTransition
 from moskenes_social.audit.models import Event
 from moskenes_social.notifications.models import EmailStatus, Notification

@@ -16,8 +16,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import AccountStatus
-from accounts.posts.models import Post, PostStatus
+from accounts.models import AccountStatus, Post, PostStatus
 from accounts.posts.reminders import post_reminders_send_next_due
 
 # Candidates per look: what the real sweep looked at before it claimed batches. Kept, so

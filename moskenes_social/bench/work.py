@@ -21,8 +21,10 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.models import ANSWERING_ROLES, Account, AccountStatus
-from accounts.posts.models import (
+from accounts.models import (
+    ANSWERING_ROLES,
+    Account,
+    AccountStatus,
     Post,
     PostCategory,
     PostReminder,

@@ -5,8 +5,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from accounts.crisis.models import CrisisMessage, CrisisPeriod, CrisisStatus
-from accounts.models import Account
+from accounts.models import Account, CrisisMessage, CrisisPeriod, CrisisStatus
 from moskenes_social.people.models import User
 from moskenes_social.people.roles import Role
 from tests.factories import make_user

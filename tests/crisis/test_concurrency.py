@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from django.db import connection
 
-from accounts.crisis.models import CrisisPeriod
 from accounts.crisis.services import CrisisError, crisis_start
+from accounts.models import CrisisPeriod
 from moskenes_social.people.models import User
 from moskenes_social.people.roles import Role
 from tests.conftest import skip_or_fail

@@ -3,7 +3,7 @@ would lock the demo's responders out)."""
 
 import pytest
 
-from accounts.crisis.models import CrisisMessage, CrisisPeriod, CrisisStatus
+from accounts.models import CrisisMessage, CrisisPeriod, CrisisStatus
 from moskenes_social.people.demo import demo_seed
 from tests.conftest import Persona
 

@@ -5,15 +5,14 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from accounts.crisis.lockout import (
+from accounts.lockout import (
     CrisisLockout,
     crisis_covered_accounts,
     crisis_covering,
-    crisis_lockout_check,
+    crisis_lockout_enforce,
     crisis_team_may_act,
 )
-from accounts.crisis.models import CrisisPeriod
-from accounts.models import Account, AccountStatus
+from accounts.models import Account, AccountStatus, CrisisPeriod
 from moskenes_social.people.models import Unit, User
 from tests.accounts.factories import make_account
 from tests.conftest import Persona
@@ -38,7 +37,7 @@ def account(unit: Unit, responder: User) -> Account:
 def test_no_crisis_locks_nobody_out(account: Account, responder: User) -> None:
     make_crisis(active=False)
     assert crisis_covering(account=account) is None
-    assert crisis_lockout_check(actor=responder, account=account) is False
+    assert crisis_lockout_enforce(actor=responder, account=account) is None
 
 
 def test_a_crisis_for_all_accounts_locks_a_responder_out_with_a_norwegian_message(
@@ -47,7 +46,7 @@ def test_a_crisis_for_all_accounts_locks_a_responder_out_with_a_norwegian_messag
     crisis = make_crisis()
     assert crisis_covering(account=account) == crisis
     with pytest.raises(CrisisLockout) as refused:
-        crisis_lockout_check(actor=responder, account=account)
+        crisis_lockout_enforce(actor=responder, account=account)
     assert isinstance(refused.value, PermissionDenied)
     assert str(refused.value).startswith("Krisemodus er aktiv.")
     assert "kriseledelsen" in str(refused.value)
@@ -55,8 +54,8 @@ def test_a_crisis_for_all_accounts_locks_a_responder_out_with_a_norwegian_messag
 
 @pytest.mark.parametrize("name", ["kriseleder", "ordforer"])
 def test_the_crisis_team_may_act(personas: dict[str, Persona], account: Account, name: str) -> None:
-    make_crisis()
-    assert crisis_lockout_check(actor=persona_user(personas, name), account=account) is True
+    crisis = make_crisis()
+    assert crisis_lockout_enforce(actor=persona_user(personas, name), account=account) == crisis
 
 
 @pytest.mark.parametrize("name", ["radmann", "leder", "kommunikasjon", "no_role"])
@@ -65,13 +64,13 @@ def test_every_other_role_is_locked_out(
 ) -> None:
     make_crisis()
     with pytest.raises(CrisisLockout):
-        crisis_lockout_check(actor=persona_user(personas, name), account=account)
+        crisis_lockout_enforce(actor=persona_user(personas, name), account=account)
 
 
 def test_no_actor_is_locked_out(account: Account) -> None:
     make_crisis()
     with pytest.raises(CrisisLockout):
-        crisis_lockout_check(actor=None, account=account)
+        crisis_lockout_enforce(actor=None, account=account)
 
 
 def test_accounts_a_crisis_does_not_cover_are_unaffected(
@@ -80,24 +79,24 @@ def test_accounts_a_crisis_does_not_cover_are_unaffected(
     other = make_account(unit=unit, responders=[responder])
     crisis = make_crisis(accounts=[other])
     assert crisis_covering(account=account) is None
-    crisis_lockout_check(actor=responder, account=account)
+    crisis_lockout_enforce(actor=responder, account=account)
     assert crisis_covering(account=other) == crisis
     with pytest.raises(CrisisLockout):
-        crisis_lockout_check(actor=responder, account=other)
+        crisis_lockout_enforce(actor=responder, account=other)
 
 
 def test_an_ended_crisis_that_chose_the_account_locks_nobody_out(
     account: Account, responder: User
 ) -> None:
     make_crisis(accounts=[account], active=False)
-    crisis_lockout_check(actor=responder, account=account)
+    crisis_lockout_enforce(actor=responder, account=account)
 
 
 def test_the_check_costs_one_query_when_no_crisis_is_active(
     account: Account, responder: User, django_assert_num_queries: object
 ) -> None:
     with django_assert_num_queries(1):  # type: ignore[operator]
-        crisis_lockout_check(actor=responder, account=account)
+        crisis_lockout_enforce(actor=responder, account=account)
 
 
 def test_the_crisis_team_acts_for_covered_active_accounts_only(

@@ -18,11 +18,17 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from accounts.crisis.lockout import CrisisLockout
-from accounts.crisis.models import CrisisPeriod
 from accounts.crisis.services import crisis_end, crisis_post_answer_official, crisis_start
-from accounts.models import Account
-from accounts.posts.models import CloseReason, IngestToken, Post, PostReminder, PostStatus
+from accounts.lockout import CrisisLockout
+from accounts.models import (
+    Account,
+    CloseReason,
+    CrisisPeriod,
+    IngestToken,
+    Post,
+    PostReminder,
+    PostStatus,
+)
 from accounts.posts.reminders import post_reminder_send_one_due
 from accounts.posts.services import (
     account_facebook_page_set,

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from accounts.crisis.models import CrisisMessage, CrisisPeriod, CrisisStatus
 from accounts.crisis.selectors import crisis_active, crisis_banner
 from accounts.crisis.services import (
     CrisisError,
@@ -17,7 +16,13 @@ from accounts.crisis.services import (
     crisis_message_update,
     crisis_start,
 )
-from accounts.models import AccountStatus, ResponsibilityRole
+from accounts.models import (
+    AccountStatus,
+    CrisisMessage,
+    CrisisPeriod,
+    CrisisStatus,
+    ResponsibilityRole,
+)
 from moskenes_social.audit.models import Event
 from moskenes_social.notifications.models import EmailStatus, Notification
 from moskenes_social.people.models import Unit, User
@@ -80,7 +85,7 @@ def test_who_leads_is_the_guideline_parameter_not_a_constant(
     personas: dict[str, Persona], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     only_mayor = dataclasses.replace(policy_in_force(), crisis_leader_roles=frozenset({Role.MAYOR}))
-    monkeypatch.setattr("accounts.crisis.permissions.policy_in_force", lambda: only_mayor)
+    monkeypatch.setattr("accounts.lockout.policy_in_force", lambda: only_mayor)
     with pytest.raises(PermissionDenied):
         _start(persona_user(personas, "kriseleder"))
     assert _start(persona_user(personas, "ordforer")).is_active

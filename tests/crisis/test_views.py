@@ -7,8 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from accounts.crisis.models import CrisisPeriod, CrisisStatus
-from accounts.models import AccountStatus
+from accounts.models import AccountStatus, CrisisPeriod, CrisisStatus
 from moskenes_social.people.models import Unit
 from policy.selectors import policy_in_force
 from tests.accounts.factories import make_account

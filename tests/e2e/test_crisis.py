@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from accounts.crisis.models import CrisisPeriod, CrisisStatus
-from accounts.posts.models import Post, PostStatus
+from accounts.models import CrisisPeriod, CrisisStatus, Post, PostStatus
 from moskenes_social.people.models import Unit
 from tests.a11y import assert_accessible
 from tests.accounts.factories import make_account

@@ -53,8 +53,7 @@ from django.utils import formats, timezone, translation
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from accounts.crisis.models import CrisisPeriod
-from accounts.posts.models import Post, PostStatus
+from accounts.models import CrisisPeriod, Post, PostStatus
 from accounts.posts.reminders import post_reminders_send_due
 from moskenes_social.notifications.tasks import notifications_deliver_pending
 from moskenes_social.people.models import Unit, User

@@ -10,9 +10,8 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from accounts.models import Account
+from accounts.models import Account, Post, PostCategory, PostReminder, PostStatus
 from accounts.posts.forms import INBOX_ACCOUNT_SELECT_LIMIT
-from accounts.posts.models import Post, PostCategory, PostReminder, PostStatus
 from accounts.posts.reminders import post_reminders_send_due
 from moskenes_social.notifications.models import Notification
 from moskenes_social.pagination import CappedPaginator

@@ -8,8 +8,7 @@ Everyone else gets 404. The ingest API and the webhook are for machines: without
 401, without a valid verification token 403, for everyone alike.
 """
 
-from accounts.models import Account
-from accounts.posts.models import PostStatus
+from accounts.models import Account, PostStatus
 from tests.access import Access, another_unit, everyone, members
 from tests.accounts.factories import make_account
 from tests.conftest import Persona

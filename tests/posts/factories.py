@@ -7,8 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.models import Account
-from accounts.posts.models import IngestToken, Post, PostSource, PostStatus
+from accounts.models import Account, IngestToken, Post, PostSource, PostStatus
 from accounts.posts.services import TOKEN_PREFIX, post_due_at, token_hash
 from moskenes_social.people.models import User
 from policy.selectors import policy_in_force

@@ -19,8 +19,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import Account
-from accounts.posts.models import PostReminder
+from accounts.models import Account, PostReminder
 from moskenes_social.notifications.models import EmailStatus, Notification
 from moskenes_social.people.models import User
 from tests.notifications.test_celery_worker import _database_url

@@ -10,8 +10,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from accounts.models import Account
-from accounts.posts.models import Post
+from accounts.models import Account, Post
 from accounts.posts.services import post_due_at, post_register, reminder_time
 from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO, HalfDay, WorkingDay

@@ -4,8 +4,7 @@ sensitive; a second run changes nothing."""
 import pytest
 from django.utils import timezone
 
-from accounts.models import Account
-from accounts.posts.models import IngestToken, Post, PostSource, PostStatus
+from accounts.models import Account, IngestToken, Post, PostSource, PostStatus
 from moskenes_social.people.demo import demo_seed
 
 pytestmark = pytest.mark.django_db

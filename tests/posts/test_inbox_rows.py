@@ -6,8 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from accounts.models import Account
-from accounts.posts.models import Post, PostCategory, PostStatus
+from accounts.models import Account, Post, PostCategory, PostStatus
 from tests.jinja import cells, render
 
 

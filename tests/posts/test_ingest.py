@@ -18,8 +18,7 @@ import pytest
 import time_machine
 from django.test import Client, override_settings
 
-from accounts.models import Account, AccountStatus
-from accounts.posts.models import IngestToken, Post, PostSource, PostStatus
+from accounts.models import Account, AccountStatus, IngestToken, Post, PostSource, PostStatus
 from accounts.posts.services import ingest_token_revoke
 from moskenes_social.audit.models import Event
 from moskenes_social.people.models import User

@@ -15,8 +15,16 @@ import time_machine
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from accounts.models import Account, AccountStatus, Responsibility, ResponsibilityRole
-from accounts.posts.models import CloseReason, Post, PostReminder, PostStatus
+from accounts.models import (
+    Account,
+    AccountStatus,
+    CloseReason,
+    Post,
+    PostReminder,
+    PostStatus,
+    Responsibility,
+    ResponsibilityRole,
+)
 from accounts.posts.reminders import (
     _recipients,
     post_reminder_send_one_due,

@@ -13,8 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from accounts.models import Account
-from accounts.posts.models import Post, PostReminder
+from accounts.models import Account, Post, PostReminder
 from accounts.posts.reminders import post_reminders_send_next_due
 from moskenes_social.audit.models import Event
 from moskenes_social.people.models import User

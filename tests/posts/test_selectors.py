@@ -6,8 +6,7 @@ from typing import Any
 import pytest
 import time_machine
 
-from accounts.models import Account
-from accounts.posts.models import PostSource
+from accounts.models import Account, PostSource
 from accounts.posts.selectors import facebook_comment_target, facebook_comment_target_queryset
 from accounts.posts.services import post_ingest
 from moskenes_social.worktime import OSLO

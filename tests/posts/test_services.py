@@ -18,16 +18,18 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Account, AccountStatus, Platform
-from accounts.posts import services
-from accounts.posts.models import (
+from accounts.models import (
+    Account,
+    AccountStatus,
     CloseReason,
     IngestToken,
+    Platform,
     Post,
     PostCategory,
     PostSource,
     PostStatus,
 )
+from accounts.posts import services
 from accounts.posts.rules import Outcome, triage_rule
 from accounts.posts.selectors import ingest_token_find
 from accounts.posts.services import (

@@ -13,9 +13,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Account, AccountStatus, Platform
+from accounts.models import (
+    Account,
+    AccountStatus,
+    IngestToken,
+    Platform,
+    Post,
+    PostCategory,
+    PostStatus,
+)
 from accounts.posts.forms import INBOX_ACCOUNT_SELECT_LIMIT
-from accounts.posts.models import IngestToken, Post, PostCategory, PostStatus
 from accounts.posts.selectors import ingest_token_find
 from moskenes_social.pagination import CappedPaginator
 from moskenes_social.people.models import User

@@ -305,7 +305,3 @@ class FollowUpReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.get_stage_display()}"
-
-
-from accounts.crisis.models import CrisisMessage, CrisisPeriod  # noqa: E402,F401
-from accounts.posts.models import IngestToken, Post, PostReminder  # noqa: E402,F401

@@ -4,19 +4,45 @@ While a crisis covers an account, only the crisis team may speak for it: the gui
 staff "har ... ikke anledning til å gi egne kommentarer utover kommunens offisielle
 budskap". The refusal happens in the services, so a form, the ingest API and a direct call
 are all refused alike; reading stays open to everyone.
+
+It sits between the models and the posts: posts obey it, crisis mode (``accounts.crisis``)
+starts and ends what it reads, and neither posts nor this module import crisis mode.
+Who is in the crisis team is a parameter of the guideline version in force
+(``crisis_leader_roles``: the mayor and the crisis leader in version 1).
 """
 
 from collections.abc import Collection
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.models import Account, AccountStatus
+from accounts.models import Account, AccountStatus, CrisisPeriod, CrisisStatus
+from moskenes_social.people.models import User
+from moskenes_social.people.roles import has_role
+from policy.selectors import policy_in_force
 
-from .models import CrisisPeriod, CrisisStatus
-from .permissions import is_crisis_team
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def is_crisis_team(user: AnyUser) -> bool:
+    """The user has one of the roles that lead in a crisis under the guideline in force."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    return has_role(user, *policy_in_force().crisis_leader_roles)
+
+
+def crisis_team_group_names() -> list[str]:
+    """The groups (roles) that lead in a crisis under the guideline in force."""
+    return [role.value for role in policy_in_force().crisis_leader_roles]
+
+
+def crisis_team_users() -> QuerySet[User]:
+    """Active users with a role that leads in a crisis under the guideline in force."""
+    return User.objects.filter(
+        is_active=True, groups__name__in=crisis_team_group_names()
+    ).distinct()
 
 
 class CrisisLockout(PermissionDenied):
@@ -63,26 +89,31 @@ def crisis_lockout_message() -> str:
     )
 
 
-def crisis_lockout_check(
-    *, actor: AbstractBaseUser | AnonymousUser | None, account: Account
-) -> bool:
+def crisis_lockout_enforce(*, actor: AnyUser | None, account: Account) -> CrisisPeriod | None:
     """Raise ``CrisisLockout`` if an active crisis covers the account and the actor is not in
-    the crisis team. Return whether the crisis team acts for the account now (a crisis
-    covers it, it is active, and the actor is in the team), as ``crisis_team_may_act``
-    decides, so that a caller needs no second look. One query when no crisis is active."""
-    if crisis_covering(account=account) is None:
-        return False
+    the crisis team; else return that crisis (None if none covers the account), so that the
+    caller knows without a second look whether the team acts for the account now
+    (``crisis_team_acts``). One query when no crisis is active."""
+    crisis = crisis_covering(account=account)
+    if crisis is None:
+        return None
     if actor is not None and is_crisis_team(actor):
-        return account.status == AccountStatus.ACTIVE
+        return crisis
     raise CrisisLockout(crisis_lockout_message())
 
 
-def crisis_team_may_act(
-    *, actor: AbstractBaseUser | AnonymousUser | None, account: Account
-) -> bool:
+def crisis_team_acts(*, crisis: CrisisPeriod | None, account: Account) -> bool:
+    """Whether the crisis team acts for the account without being responsible for it: a
+    crisis that let the actor through (``crisis_lockout_enforce``) covers it, and it is
+    active."""
+    return crisis is not None and account.status == AccountStatus.ACTIVE
+
+
+def crisis_team_may_act(*, actor: AnyUser | None, account: Account) -> bool:
     """True if an active crisis covers the (active) account and the actor is in the crisis
     team: the team then acts for the account without being responsible for it."""
     try:
-        return crisis_lockout_check(actor=actor, account=account)
+        crisis = crisis_lockout_enforce(actor=actor, account=account)
     except CrisisLockout:
         return False
+    return crisis_team_acts(crisis=crisis, account=account)

@@ -1,0 +1,47 @@
+"""The accounts app's models, one module per concern (as Wagtail's ``wagtail/models/``):
+``account`` (accounts, responsibility, follow-up), ``posts`` (posts that may need an
+answer, their reminders, ingest tokens), ``crisis`` (crisis periods and their messages).
+``posts`` and ``crisis`` import ``account``, never each other; the rest of the code imports
+from here. Tables keep their names (``accounts_<model>``)."""
+
+from .account import (
+    ANSWERING_ROLES,
+    Account,
+    AccountStatus,
+    FollowUpReminder,
+    FollowUpStage,
+    Platform,
+    Responsibility,
+    ResponsibilityRole,
+)
+from .crisis import CrisisMessage, CrisisPeriod, CrisisStatus
+from .posts import (
+    CloseReason,
+    IngestToken,
+    Post,
+    PostCategory,
+    PostReminder,
+    PostSource,
+    PostStatus,
+)
+
+__all__ = [
+    "ANSWERING_ROLES",
+    "Account",
+    "AccountStatus",
+    "CloseReason",
+    "CrisisMessage",
+    "CrisisPeriod",
+    "CrisisStatus",
+    "FollowUpReminder",
+    "FollowUpStage",
+    "IngestToken",
+    "Platform",
+    "Post",
+    "PostCategory",
+    "PostReminder",
+    "PostSource",
+    "PostStatus",
+    "Responsibility",
+    "ResponsibilityRole",
+]
