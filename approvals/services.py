@@ -5,7 +5,7 @@ notifications it causes in the same transaction."""
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from policy.parameters import RegistrationQuestion
 from policy.selectors import policy_in_force, version_in_force
 from policy.services import acknowledgement_create
 
+from . import permissions
 from .models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
@@ -219,7 +220,14 @@ def request_decide(
     Rejecting or returning requires a reason. Approving a new-profile request creates the
     official account with its responsibilities; approving a closing request closes the
     account. Two simultaneous decisions: the conditional update lets only one through.
+    Anyone but the rådmann is refused (``PermissionDenied``), whoever calls.
     """
+    if not permissions.can_decide(actor, request):
+        if not permissions.can_see_queue(actor):
+            raise PermissionDenied(_("Only the rådmann decides requests."))
+        raise RequestError(
+            _("The request has already been decided or withdrawn; your decision was not saved.")
+        )
     text = text.strip()
     if decision not in (RequestStatus.APPROVED, RequestStatus.REJECTED, RequestStatus.RETURNED):
         raise RequestError(_("Unknown decision."))

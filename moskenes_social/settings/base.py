@@ -81,6 +81,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "moskenes_social.context_processors.shell",
                 "accounts.crisis.context_processors.crisis",
+                "accounts.context_processors.menu",
+                "approvals.context_processors.menu",
             ],
             # The project's own tag libraries (the project package is not an app).
             "libraries": {

@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 
 from accounts.models import Account, AccountStatus
@@ -244,3 +245,19 @@ def test_closing_request_approved_closes_the_account(personas: dict[str, Persona
         closing_request_submit(actor=leader, account=created.account, reason="Igjen")
     request_decide(actor=radmann, request=closing, decision=RequestStatus.APPROVED, text="")
     assert Account.objects.get(pk=created.account.pk).status == AccountStatus.CLOSED
+
+
+@pytest.mark.parametrize("name", ["kommunikasjon", "leder", "kriseleder", "no_role"])
+def test_only_the_radmann_decides_whoever_calls_the_service(
+    personas: dict[str, Persona], name: str
+) -> None:
+    staff, leader, _radmann = _users(personas)
+    assert leader.unit is not None
+    request = make_submitted(requester=staff, unit=leader.unit, leader=leader)
+    actor = personas[name].user
+    assert actor is not None
+    with pytest.raises(PermissionDenied):
+        request_decide(actor=actor, request=request, decision=RequestStatus.APPROVED, text="")
+    request.refresh_from_db()
+    assert request.status == RequestStatus.SUBMITTED
+    assert not Event.objects.filter(action="request.approved").exists()

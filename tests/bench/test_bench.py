@@ -14,10 +14,10 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client, modify_settings, override_settings
 
-from moskenes_social.bench.data import BenchDataError, bench_data_generate
-from moskenes_social.bench.middleware import QueryCountMiddleware
+from bench.data import BenchDataError, bench_data_generate
+from bench.middleware import QueryCountMiddleware
 from tests.conftest import Persona, skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,9 +45,10 @@ def _bench_client(persona: Persona) -> Client:
 
 
 @pytest.mark.django_db
+@modify_settings(INSTALLED_APPS={"append": "bench"})  # its template
 @override_settings(
-    ROOT_URLCONF="moskenes_social.bench.urls",
-    MIDDLEWARE=["moskenes_social.bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE],
+    ROOT_URLCONF="bench.urls",
+    MIDDLEWARE=["bench.middleware.QueryCountMiddleware", *settings.MIDDLEWARE],
 )
 def test_the_reference_page_is_for_members_and_reports_its_queries(
     personas: dict[str, Persona],
@@ -157,7 +158,7 @@ def test_smoke_run_measures_every_page_the_webhook_and_the_sweep(tmp_path: Path)
 
 
 @pytest.mark.django_db
-@override_settings(ROOT_URLCONF="moskenes_social.bench.urls", FACEBOOK_APP_SECRET="s3cret")
+@override_settings(ROOT_URLCONF="bench.urls", FACEBOOK_APP_SECRET="s3cret")
 def test_the_webhook_reference_checks_the_signature_only(client: Client) -> None:
     import hashlib
     import hmac
@@ -170,6 +171,14 @@ def test_the_webhook_reference_checks_the_signature_only(client: Client) -> None
     bad = client.post(url, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256="x")
     assert bad.status_code == 403
     assert client.get(url).status_code == 405
+
+
+def test_a_production_install_has_no_bench_app_nor_its_commands() -> None:
+    from django.apps import apps
+    from django.core.management import get_commands
+
+    assert not apps.is_installed("bench")
+    assert not {"bench_data", "bench_work"} & set(get_commands())
 
 
 def test_the_webhook_reference_is_not_routed_in_production() -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moskenes_social.bench.data import SCALES, BenchDataError, bench_data_generate
-from moskenes_social.bench.targets import bench_targets
+from bench.data import SCALES, BenchDataError, bench_data_generate
+from bench.targets import bench_targets
 
 
 class Command(BaseCommand):

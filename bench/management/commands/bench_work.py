@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from moskenes_social.bench import work
+from bench import work
 
 
 class Command(BaseCommand):

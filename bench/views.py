@@ -4,7 +4,7 @@
 is reported as a ratio to it, served by the same server in the same run.
 ``webhook_reference``: what the Facebook webhook does before any work of its own (read the
 body within the size limit, verify the signature) and a 200; webhook ingestion is reported
-as a ratio to it. Routed only by ``moskenes_social.bench.urls`` (``settings.bench``).
+as a ratio to it. Routed only by ``bench.urls`` (``settings.bench``).
 """
 
 from django.contrib.auth.decorators import login_not_required

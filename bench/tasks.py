@@ -1,5 +1,5 @@
 """Celery tasks of ``make bench``'s reminder sweep, loaded only by the benchmark's workers
-(``celery worker -I moskenes_social.bench.tasks -Q bench``); production never imports them.
+(``celery worker -I bench.tasks -Q bench``); production never imports them.
 
 ``bench_sweep`` runs what beat's "posts-reminders" runs (``post_reminders_send_next_due``,
 a batch of posts a call, in a loop), or the reference loop that only claims the same rows
