@@ -48,3 +48,24 @@ def test_app_services_use_postgres_and_redis_and_production_settings() -> None:
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["CELERY_BROKER_URL"].startswith("redis://")
         assert env["DJANGO_SETTINGS_MODULE"] == "moskenes_social.settings.production"
+
+
+def test_the_image_installs_the_runtime_lock_only_and_runs_as_a_user() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    installs = [line for line in dockerfile.splitlines() if "pip install" in line]
+    assert installs and all("-r requirements.lock" in line for line in installs)
+    assert "requirements-dev.lock" not in dockerfile
+    users = [line.split()[1] for line in dockerfile.splitlines() if line.startswith("USER ")]
+    assert users and users[-1] not in {"root", "0"}
+
+
+def test_the_build_context_leaves_out_history_tests_and_local_state() -> None:
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert {".git", "tests/", "var/", ".venv", "bench/"} <= set(ignored)
+
+
+def test_the_runtime_lock_holds_no_test_or_lint_tool() -> None:
+    runtime = (ROOT / "requirements.lock").read_text().lower()
+    for tool in ("pytest", "ruff", "mypy", "playwright", "factory", "httpx"):
+        assert f"\n{tool}" not in runtime
+    assert "-r requirements.lock" in (ROOT / "requirements-dev.lock").read_text()
