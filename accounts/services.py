@@ -639,6 +639,22 @@ def _reminder_recipients(account: Account, stage: str) -> list[User]:
     return owners or list(account.unit.leaders.filter(is_active=True))
 
 
+def follow_up_reminder_claim(
+    *, account_id: int, scheduled: datetime, stage: str, next_at: datetime | None
+) -> bool:
+    """Move the account's follow-up schedule from ``(scheduled, stage)`` (what the caller
+    read) to the next stage at ``next_at``; True if this call did. A schedule that changed
+    since it was read (a check-in started a new interval, another worker claimed it) is
+    left as it is, and the caller sends nothing."""
+    claimed = Account.objects.filter(
+        pk=account_id,
+        status=AccountStatus.ACTIVE,
+        next_follow_up_reminder_at=scheduled,
+        next_follow_up_stage=stage,
+    ).update(next_follow_up_reminder_at=next_at, next_follow_up_stage=FollowUpStage.OWNER)
+    return claimed == 1
+
+
 def _follow_up_remind(*, account_id: int, now: datetime) -> FollowUpReminder | None:
     """Claim one account's due reminder by a conditional update, then send it.
 
@@ -664,13 +680,9 @@ def _follow_up_remind(*, account_id: int, now: datetime) -> FollowUpReminder | N
             )
         else:
             next_at = None
-        claimed = Account.objects.filter(
-            pk=account.pk,
-            status=AccountStatus.ACTIVE,
-            next_follow_up_reminder_at=scheduled,
-            next_follow_up_stage=stage,
-        ).update(next_follow_up_reminder_at=next_at, next_follow_up_stage=FollowUpStage.OWNER)
-        if claimed != 1:
+        if not follow_up_reminder_claim(
+            account_id=account.pk, scheduled=scheduled, stage=stage, next_at=next_at
+        ):
             return None
         try:
             with transaction.atomic():

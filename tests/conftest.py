@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_django import DjangoDbBlocker
 from pytest_django.live_server_helper import LiveServer
 
 from moskenes_social.people.models import Unit, User
@@ -63,13 +64,32 @@ def _empty_cache() -> Iterator[None]:
 _LOAD_V1 = importlib.import_module("policy.migrations.0002_guideline_v1").load_v1
 
 
+def _migration_data_load() -> None:
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    _LOAD_V1(django_apps, None)
+
+
+@pytest.fixture(scope="session")
+def migration_data_after_session(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[None]:
+    """Requested by the first transactional test: when the session ends, the last one has
+    flushed the database, so what the data migrations made is loaded again (before the
+    test database is closed), and ``pytest --reuse-db`` finds it next time."""
+    yield
+    with django_db_blocker.unblock():
+        _migration_data_load()
+
+
 @pytest.fixture(autouse=True)
 def migration_data(request: pytest.FixtureRequest) -> None:
     """Put back what data migrations create (role groups, guideline version 1).
 
     A transactional test (browser, worker) ends by flushing every table, taking those rows
     with it, and serialized_rollback does not restore them once Playwright has run. So
-    every transactional test loads them again, exactly as the migrations do.
+    every transactional test loads them again, exactly as the migrations do, and the
+    session loads them once more at its end (``migration_data_after_session``).
     """
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
@@ -77,10 +97,9 @@ def migration_data(request: pytest.FixtureRequest) -> None:
     )
     if not transactional:
         return
+    request.getfixturevalue("migration_data_after_session")
     request.getfixturevalue("transactional_db")
-    for role in Role:
-        Group.objects.get_or_create(name=role.value)
-    _LOAD_V1(django_apps, None)
+    _migration_data_load()
 
 
 @pytest.fixture

@@ -240,3 +240,32 @@ def test_task_and_command_run_the_same_service(clock: Clock, account: Account) -
     clock.at(oslo(5, 19, 10, 5))
     call_command("send_follow_up_reminders")
     assert FollowUpReminder.objects.count() == 2
+
+
+def test_a_claim_read_before_a_check_in_claims_nothing(
+    clock: Clock, account: Account, people: dict[str, User]
+) -> None:
+    """A worker read the due schedule; before it claimed, the owner followed up. Its claim
+    must not move the new interval's schedule, and nothing is sent (no reminder row stops
+    it: none exists for this deadline)."""
+    from accounts.services import account_check_in, follow_up_reminder_claim
+
+    clock.at(oslo(5, 18, 10, 5))
+    stale = Account.objects.get(pk=account.pk)
+    assert stale.next_follow_up_reminder_at is not None
+    account_check_in(actor=people["eier"], account=account)
+    fresh = Account.objects.get(pk=account.pk)
+    assert fresh.next_follow_up_reminder_at != stale.next_follow_up_reminder_at
+    assert not follow_up_reminder_claim(
+        account_id=account.pk,
+        scheduled=stale.next_follow_up_reminder_at,
+        stage=stale.next_follow_up_stage,
+        next_at=oslo(5, 19, 10),
+    )
+    after = Account.objects.get(pk=account.pk)
+    assert (after.next_follow_up_reminder_at, after.next_follow_up_stage) == (
+        fresh.next_follow_up_reminder_at,
+        fresh.next_follow_up_stage,
+    )
+    assert not FollowUpReminder.objects.exists()
+    assert follow_up_reminders_send_due() == 0 and recipients() == set()

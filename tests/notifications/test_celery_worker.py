@@ -4,7 +4,6 @@ With CELERY_BROKER_URL naming Redis (CI), the broker is Redis; otherwise the fil
 transport under var/. The worker uses the test database, so the test commits its data.
 """
 
-import os
 import subprocess
 import sys
 import time
@@ -12,31 +11,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from moskenes_social.notifications.models import EmailStatus, Notification
 from moskenes_social.notifications.services import notification_create
 from tests.factories import make_user
+from tests.processes import process_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(transactional_db: None) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "moskenes_social.settings.test",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    }
+    env = process_env()
     process = subprocess.Popen(
         [
             sys.executable,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import Account, PostReminder
 from moskenes_social.notifications.models import EmailStatus, Notification
 from moskenes_social.people.models import User
-from tests.notifications.test_celery_worker import _database_url
+from tests.processes import database_url as _database_url
 
 from .factories import make_post
 
