@@ -372,7 +372,7 @@ def celery_workers(
                         "--queues",
                         "bench",
                         "--include",
-                        "moskenes_social.bench.tasks",
+                        "bench.tasks",
                         "--hostname",
                         f"bench{i + 1}-{group}@%h",
                         "--without-gossip",
@@ -445,7 +445,7 @@ def sweep_once(
     until = time.time() + duration
     for _ in range(workers):
         app.send_task(
-            "moskenes_social.bench.tasks.bench_sweep",
+            "bench.tasks.bench_sweep",
             kwargs={"kind": kind, "until": until, "run": run},
             queue="bench",
         )
