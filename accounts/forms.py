@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from moskenes_social.bounds import bounded_formfield, date_validators
 from moskenes_social.people.models import Unit, User
 
 from .models import Account, AccountStatus, Platform, ResponsibilityRole
@@ -98,6 +99,7 @@ class AccountFilterForm(forms.Form):
 class AccountEditForm(forms.ModelForm[Account]):
     class Meta:
         model = Account
+        formfield_callback = bounded_formfield
         fields = [
             "name",
             "url",
@@ -138,6 +140,7 @@ class AccountRegisterExistingForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("When the account began to speak for the municipality, if known."),
+        validators=date_validators(),
     )
     owner = UserChoiceField(label=_("Owner"), queryset=User.objects.none())
     responders = UserMultipleChoiceField(
@@ -175,7 +178,9 @@ class ReasonForm(forms.Form):
 
 class ResponsibilityDateForm(forms.Form):
     dato = forms.DateField(
-        label=_("Responsible on date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Responsible on date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=date_validators(future_days=366),
     )
 
 

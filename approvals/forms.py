@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Platform
+from moskenes_social.bounds import bounded_formfield
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.roles import Role
 from moskenes_social.people.selectors import users_with_role
@@ -26,6 +27,7 @@ class AccountRequestForm(forms.ModelForm[AccountRequest]):
 
     class Meta:
         model = AccountRequest
+        formfield_callback = bounded_formfield
         fields = [
             *BASIC_FIELDS,
             "goals",
@@ -68,7 +70,6 @@ class AccountRequestForm(forms.ModelForm[AccountRequest]):
             field.required = False
         self.fields["responsible_leader"].queryset = users_with_role(Role.LEADER)  # type: ignore[attr-defined]
         self.fields["responders"].queryset = User.objects.filter(is_active=True)  # type: ignore[attr-defined]
-        self.fields["follow_up_interval_days"].min_value = 1  # type: ignore[attr-defined]
         self.fields["acknowledge"].label = _(
             "I have read the guideline for social media, version %(number)s"
         ) % {"number": version_number}

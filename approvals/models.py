@@ -5,6 +5,12 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Platform
+from moskenes_social.bounds import (
+    FOLLOW_UP_DAYS,
+    HOURS_PER_WEEK,
+    range_constraint,
+    range_validators,
+)
 
 
 class RequestKind(models.TextChoices):
@@ -104,10 +110,16 @@ class AccountRequest(models.Model):
         _("follow-up interval (working days)"),
         null=True,
         blank=True,
+        validators=range_validators(FOLLOW_UP_DAYS),
         help_text=_("How often the account is followed up, in working days."),
     )
     hours_per_week = models.DecimalField(
-        _("hours per week set aside"), max_digits=4, decimal_places=1, null=True, blank=True
+        _("hours per week set aside"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=range_validators(HOURS_PER_WEEK),
     )
     mandate = models.TextField(
         _("mandate"),
@@ -174,6 +186,12 @@ class AccountRequest(models.Model):
                 "account",
                 name="approvals_one_open_closing_per_account",
                 condition=Q(kind="closing", status__in=["draft", "submitted", "returned"]),
+            ),
+            range_constraint(
+                "follow_up_interval_days", FOLLOW_UP_DAYS, name="approvals_follow_up_interval_range"
+            ),
+            range_constraint(
+                "hours_per_week", HOURS_PER_WEEK, name="approvals_hours_per_week_range"
             ),
         ]
         indexes = [

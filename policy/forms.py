@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from moskenes_social.bounds import date_validators
 from moskenes_social.people.roles import Role
 
 from .errors import ParameterError
@@ -292,11 +293,14 @@ class AdoptForm(forms.Form):
             "The body that adopted the version, e.g. AMU (the working environment committee)."
         ),
     )
-    adopted_on = forms.DateField(label=_("Adopted on"), widget=_DATE)
+    adopted_on = forms.DateField(
+        label=_("Adopted on"), widget=_DATE, validators=date_validators(future_days=None)
+    )
     effective_from = forms.DateField(
         label=_("In force from"),
         widget=_DATE,
         help_text=_("The date from which the version applies."),
+        validators=date_validators(future_days=366),
     )
     change_summary = forms.CharField(
         label=_("Summary of changes"),

@@ -16,6 +16,14 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from moskenes_social.bounds import (
+    DEADLINE_HOURS,
+    EARLIEST,
+    FOLLOW_UP_DAYS,
+    range_constraint,
+    range_validators,
+)
+
 
 class Platform(models.TextChoices):
     FACEBOOK = "facebook", _("Facebook")
@@ -81,6 +89,7 @@ class Account(models.Model):
     follow_up_interval_days = models.PositiveSmallIntegerField(
         _("follow up every (working days)"),
         default=1,
+        validators=range_validators(FOLLOW_UP_DAYS),
         help_text=_("How many working days may pass between two check-ins."),
     )
     # Overrides the answering deadline of the guideline version in force; empty = the default.
@@ -90,6 +99,7 @@ class Account(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=range_validators(DEADLINE_HOURS),
         help_text=_("Leave empty to use the guideline's default."),
     )
     # The Facebook Page this account is, so that the page's webhook events become posts of
@@ -142,14 +152,18 @@ class Account(models.Model):
                 condition=~Q(status="closed"),
                 name="accounts_one_open_account_per_handle",
             ),
-            models.CheckConstraint(
-                condition=Q(follow_up_interval_days__gte=1),
-                name="accounts_follow_up_interval_positive",
+            range_constraint(
+                "follow_up_interval_days", FOLLOW_UP_DAYS, name="accounts_follow_up_interval_range"
+            ),
+            range_constraint(
+                "answer_deadline_working_hours",
+                DEADLINE_HOURS,
+                name="accounts_answer_deadline_range",
             ),
             models.CheckConstraint(
-                condition=Q(answer_deadline_working_hours__isnull=True)
-                | Q(answer_deadline_working_hours__gt=0),
-                name="accounts_answer_deadline_positive",
+                condition=Q(official_since__gte=EARLIEST),
+                name="accounts_official_since_in_window",
+                violation_error_message=_("The date cannot be before 1 January 2004."),
             ),
             models.CheckConstraint(
                 condition=Q(status="closed", closed_at__isnull=False)

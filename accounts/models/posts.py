@@ -18,9 +18,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from moskenes_social.bounds import CLOCK_SKEW, EARLIEST
 
 from .account import Account
 
@@ -217,6 +219,14 @@ class Post(models.Model):
             models.CheckConstraint(
                 condition=Q(status="open") | Q(next_reminder_at__isnull=True),
                 name="posts_reminders_only_when_open",
+            ),
+            # The window of ``moskenes_social.bounds``: written after 2004, and not after
+            # it arrived (beyond the clocks' skew).
+            models.CheckConstraint(
+                condition=Q(posted_at__gte=EARLIEST)
+                & Q(posted_at__lte=F("received_at") + CLOCK_SKEW),
+                name="posts_posted_at_in_window",
+                violation_error_message=_("The time lies outside 2004 until now."),
             ),
         ]
         indexes = [

@@ -7,10 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import PlainSelect, name_search_field
 from accounts.models import Account, CloseReason, Platform, PostCategory, PostStatus
+from moskenes_social.bounds import time_validators
 
 from .selectors import UNTRIAGED
 
-_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+_DATETIME = forms.DateTimeInput(
+    attrs={"type": "datetime-local", "min": "2004-01-01T00:00"}, format="%Y-%m-%dT%H:%M"
+)
 
 
 class AccountChoiceField(forms.ModelChoiceField[Account]):
@@ -90,6 +93,7 @@ class PostRegisterForm(forms.Form):
         label=_("Posted (or first seen)"),
         widget=_DATETIME,
         help_text=_("The answering deadline counts from this time."),
+        validators=time_validators(),
     )
     platform_id = forms.CharField(
         label=_("Id on the platform"),

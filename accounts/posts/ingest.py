@@ -23,12 +23,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import Account, AccountStatus, PostSource
+from moskenes_social.bounds import in_window, parse_aware_time, storable_text
 from moskenes_social.worktime import OSLO
 from policy.selectors import policy_of_version
 
@@ -45,6 +45,9 @@ class BodyTooLarge(Exception):
 
 
 def _error(status: int, message: str, **extra: Any) -> JsonResponse:
+    # A message may quote the caller (an unknown field's name): a lone surrogate in it
+    # would make the answer itself fail to encode.
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")
     return JsonResponse(
         {"error": message, **extra}, status=status, json_dumps_params={"ensure_ascii": False}
     )
@@ -52,7 +55,8 @@ def _error(status: int, message: str, **extra: Any) -> JsonResponse:
 
 def _read_body(request: HttpRequest) -> bytes:
     """The raw body, refusing (``BodyTooLarge``) more than ``INGEST_MAX_BODY_BYTES``: by
-    the declared length before reading, and by what arrives while reading."""
+    the declared length before reading, and by what arrives while reading (a chunked
+    body declares none)."""
     limit: int = settings.INGEST_MAX_BODY_BYTES
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -60,10 +64,28 @@ def _read_body(request: HttpRequest) -> bytes:
         declared = 0
     if declared > limit:
         raise BodyTooLarge
-    body = request.read(limit + 1)
+    if not request.META.get("CONTENT_LENGTH") and request.META.get("wsgi.input_terminated"):
+        # A chunked body has no length. The server (granian, gunicorn) says by this WSGI
+        # extension that its input ends where the body does, so it is read directly:
+        # Django's own stream reads nothing without a length.
+        body: bytes = request.META["wsgi.input"].read(limit + 1)
+    else:
+        body = request.read(limit + 1)
     if len(body) > limit:
         raise BodyTooLarge
     return body
+
+
+_INVALID = object()
+
+
+def _json(body: bytes) -> Any:
+    """The parsed body, or ``_INVALID``: not JSON, not UTF-8, or nested deeper than
+    Python's recursion limit (``[`` 100,000 times fits in the size limit)."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return _INVALID
 
 
 def _too_large() -> JsonResponse:
@@ -100,6 +122,13 @@ def _parse_api_post(data: object) -> ApiPost:
     unknown = sorted(set(data) - API_FIELDS)
     if unknown:
         raise ValueError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(unknown)})
+    for name in sorted(API_FIELDS):
+        value = data.get(name)
+        if isinstance(value, str) and not storable_text(value):
+            raise ValueError(
+                _("«%(field)s» contains a character that cannot be stored (NUL or a surrogate).")
+                % {"field": name}
+            )
     platform_id = data.get("id")
     if isinstance(platform_id, int) and not isinstance(platform_id, bool):
         platform_id = str(platform_id)
@@ -119,9 +148,8 @@ def _parse_api_post(data: object) -> ApiPost:
             URLValidator(schemes=["http", "https"])(url)
         except ValidationError:
             raise ValueError(_("«url» is not a valid http(s) link.")) from None
-    raw_time = data.get("posted_at")
-    posted_at = parse_datetime(raw_time) if isinstance(raw_time, str) else None
-    if posted_at is None or posted_at.tzinfo is None:
+    posted_at = parse_aware_time(data.get("posted_at"))
+    if posted_at is None:
         raise ValueError(
             _("«posted_at» must be a time in ISO 8601 with a time zone, e.g. %(example)s.")
             % {"example": "2026-11-25T09:30:00+01:00"}
@@ -159,9 +187,8 @@ def ingest_api(request: HttpRequest, account_id: int) -> JsonResponse:
         body = _read_body(request)
     except BodyTooLarge:
         return _too_large()
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    data = _json(body)
+    if data is _INVALID:
         return _error(400, _("The body is not valid JSON."))
     try:
         parsed = _parse_api_post(data)
@@ -205,16 +232,21 @@ def _signature_valid(body: bytes, header: str) -> bool:
 
 
 def _created_time(value: object) -> datetime | None:
-    """Facebook sends ``created_time`` as Unix seconds (sometimes as ISO 8601 text)."""
+    """Facebook sends ``created_time`` as Unix seconds (sometimes as ISO 8601 text). None
+    for anything else, and for a time outside the window (before 2004, in the future):
+    the comment is then taken as written when it arrived."""
+    created: datetime | None = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
-            return datetime.fromtimestamp(value, tz=UTC)
+            created = datetime.fromtimestamp(value, tz=UTC)
         except (OverflowError, OSError, ValueError):
-            return None
-    if isinstance(value, str):
-        parsed = parse_datetime(value.replace("+0000", "+00:00"))
-        return parsed if parsed is not None and parsed.tzinfo is not None else None
-    return None
+            created = None
+    else:
+        created = parse_aware_time(value)
+    if created is not None and not in_window(created):
+        logger.info("facebook webhook: created_time %r outside the window; taken as now", value)
+        return None
+    return created
 
 
 def _text(value: object, limit: int) -> str:
@@ -257,9 +289,16 @@ def _feed_comment(page_id: str, change: object) -> FacebookComment | None:
         return None
     comment_id = value.get("comment_id")
     message = value.get("message")
-    created = _created_time(value.get("created_time"))
+    author = _text(sender.get("name") if isinstance(sender, dict) else "", 200)
+    url = _comment_url(value)
     if not isinstance(comment_id, str) or not comment_id or not isinstance(message, str):
         logger.info("facebook webhook: page %s sent a comment without id or text; ignored", page_id)
+        return None
+    if not all(storable_text(part) for part in (comment_id, message, author, url)):
+        logger.warning(
+            "facebook webhook: a comment on page %s has characters that cannot be stored; ignored",
+            page_id,
+        )
         return None
     if not message.strip():
         # A sticker or photo without words: nothing to answer in the app.
@@ -269,10 +308,10 @@ def _feed_comment(page_id: str, change: object) -> FacebookComment | None:
         page_id=page_id,
         # As ``post_ingest`` stores it, so that a replay is recognised before it.
         platform_id=comment_id[:200].strip(),
-        author=_text(sender.get("name") if isinstance(sender, dict) else "", 200),
+        author=author,
         text=message,
-        url=_comment_url(value),
-        posted_at=created,
+        url=url,
+        posted_at=_created_time(value.get("created_time")),
     )
 
 
@@ -281,7 +320,11 @@ def _feed_comments(payload: dict[str, Any]) -> list[FacebookComment]:
     for entry in payload["entry"]:
         page_id = entry.get("id") if isinstance(entry, dict) else None
         changes = entry.get("changes") if isinstance(entry, dict) else None
-        if not isinstance(page_id, str) or not isinstance(changes, list):
+        if (
+            not isinstance(page_id, str)
+            or not storable_text(page_id)
+            or not isinstance(changes, list)
+        ):
             logger.info("facebook webhook: an entry without page id or changes; ignored")
             continue
         for change in changes:
@@ -323,7 +366,7 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
 
     A delivery costs one query for each comment in it (its account, whether the comment
     is stored, the guideline version in force); a replay ends there. Only new comments
-    open a transaction: the post and its audit event (``post_ingest``).
+    open a transaction, one each: the post and its audit event (``post_ingest``).
     """
     if request.method == "GET":
         verify: str = settings.FACEBOOK_VERIFY_TOKEN
@@ -341,9 +384,8 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
         return _too_large()
     if not _signature_valid(body, request.headers.get("X-Hub-Signature-256", "")):
         return _error(403, _("The signature does not match."))
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    payload = _json(body)
+    if payload is _INVALID:
         return _error(400, _("The body is not valid JSON."))
     if not isinstance(payload, dict):
         return _error(400, _("The body must be a JSON object."))
@@ -352,15 +394,15 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
             "facebook webhook: object %r is not a page feed; ignored", payload.get("object")
         )
         return JsonResponse({"created": 0})
-    new = _new_comments(_feed_comments(payload))
-    if not new:
-        return JsonResponse({"created": 0})
     created = 0
     now = datetime.now(tz=UTC)
-    # One delivery is stored whole or not at all.
-    with transaction.atomic():
-        for target, comment in new:
-            try:
+    for target, comment in _new_comments(_feed_comments(payload)):
+        # Each comment is stored whole (the post and its audit event) or not at all, on
+        # its own: one refused is logged and skipped, and the others of the delivery stay
+        # (Meta would retry the delivery for 36 hours, in vain). Should the database fail,
+        # the 500 makes Meta deliver again, and what was stored is recognised as a replay.
+        try:
+            with transaction.atomic():
                 _post, was_created = post_ingest(
                     account=target.account,
                     policy=policy_of_version(
@@ -374,8 +416,8 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
                     url=comment.url,
                     posted_at=comment.posted_at or now,
                 )
-            except PostError as exc:
-                logger.info("facebook webhook: comment refused: %s", " ".join(exc.messages))
-                continue
-            created += int(was_created)
+        except PostError as exc:
+            logger.info("facebook webhook: comment refused: %s", " ".join(exc.messages))
+            continue
+        created += int(was_created)
     return JsonResponse({"created": created})

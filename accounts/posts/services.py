@@ -34,6 +34,7 @@ from accounts.models import (
     PostStatus,
 )
 from moskenes_social.audit.services import event_record
+from moskenes_social.bounds import EARLIEST, time_window_check
 from moskenes_social.db import insert_unless_stored
 from moskenes_social.people.models import User
 from moskenes_social.worktime import add_working_hours, working_hours_between
@@ -43,8 +44,6 @@ from policy.selectors import policy_in_force
 from . import permissions
 from .rules import Outcome, triage_rule
 
-# A post may say it was written a little in the future (clocks differ); more is an error.
-CLOCK_SKEW = timedelta(minutes=5)
 # Tokens start so, for secret scanners and for people to recognise them.
 TOKEN_PREFIX = "msk_"  # noqa: S105 - a prefix, not a secret
 MAX_TEXT_LENGTH = 20_000
@@ -228,8 +227,10 @@ def post_register(
         )
     if account.status != AccountStatus.ACTIVE:
         raise PostError(_("Posts can be registered on active accounts only."))
-    if posted_at > timezone.now() + CLOCK_SKEW:
-        raise PostError({"posted_at": _("The time lies in the future.")})
+    try:
+        time_window_check(posted_at)
+    except ValidationError as exc:
+        raise PostError({"posted_at": exc.messages}) from None
     platform_id = platform_id.strip()
     if platform_id and Post.objects.filter(account=account, platform_id=platform_id).exists():
         raise PostError({"platform_id": _("A post with this id is already registered.")})
@@ -265,8 +266,8 @@ def post_ingest(
     webhook, with the account); else it is read here.
 
     Idempotent on the platform id: a replayed delivery returns the stored post and changes
-    nothing (not even a post since removed as sensitive: its text stays gone). A time in
-    the future is taken as now.
+    nothing (not even a post since removed as sensitive: its text stays gone). A time
+    before 2004 is refused; one in the future is taken as now.
 
     Everything is checked before anything is written, so a refusal (``PostError``) leaves
     the caller's transaction usable: the webhook stores the posts of one delivery in one
@@ -284,6 +285,8 @@ def post_ingest(
         if existing is not None:
             return existing, False
         raise PostError(_("The account is not active and takes no posts."))
+    if posted_at < EARLIEST:
+        raise PostError({"posted_at": _("The time cannot be before 1 January 2004.")})
     text = _clean_text(text)
     with transaction.atomic(savepoint=False):
         post = _create(

@@ -33,6 +33,8 @@ def make_post(
         "author": f"Innbygger {n}",
         "text": f"Spørsmål nummer {n} om kommunen",
         "posted_at": posted,
+        # A post arrives after it is written (the constraint ``posts_posted_at_in_window``).
+        "received_at": max(posted, timezone.now()),
         "due_at": due,
         "next_reminder_at": due if status == PostStatus.OPEN else None,
         "next_reminder_stage": "due" if status == PostStatus.OPEN else "",

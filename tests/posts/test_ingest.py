@@ -174,6 +174,15 @@ def test_get_is_not_allowed(account: Account, token: str) -> None:
         (b"{not json", "ikke gyldig JSON"),
         (b"\xff\xfe", "ikke gyldig JSON"),
         (b"[1, 2]", "JSON-objekt"),
+        (b"[" * 100_000, "ikke gyldig JSON"),
+        (json.dumps({**GOOD, "text": "Hei\u0000du"}).encode(), "«text» inneholder et tegn"),
+        (json.dumps({**GOOD, "id": "fb-\ud800"}).encode(), "«id» inneholder et tegn"),
+        (json.dumps({**GOOD, "author": "\udfff"}).encode(), "«author» inneholder et tegn"),
+        (json.dumps({**GOOD, "\ud800": 1}).encode(), "Ukjente felt: \\ud800"),
+        (json.dumps({**GOOD, "posted_at": "2026-02-30T10:00:00+0000"}).encode(), "«posted_at»"),
+        (json.dumps({**GOOD, "posted_at": "2026-11-25T09:30:00+25:00"}).encode(), "«posted_at»"),
+        (json.dumps({**GOOD, "posted_at": "0001-01-01T00:00:00+14:00"}).encode(), "før 1. januar"),
+        (json.dumps({**GOOD, "posted_at": "2003-12-31T23:59:59Z"}).encode(), "før 1. januar"),
         (json.dumps({**GOOD, "extra": 1}).encode(), "Ukjente felt: extra"),
         (json.dumps({k: v for k, v in GOOD.items() if k != "text"}).encode(), "«text»"),
         (json.dumps({**GOOD, "text": "   "}).encode(), "«text»"),
@@ -574,30 +583,56 @@ def test_an_odd_but_usable_comment_is_stored_with_defaults(
     assert post.author == "" and post.url == "" and post.posted_at == oslo(11, 25, 10, 0)
 
 
-def test_a_delivery_is_stored_whole_or_not_at_all(
-    page_account: Account, monkeypatch: pytest.MonkeyPatch
+def test_a_comment_that_cannot_be_stored_is_skipped_and_the_others_kept(
+    frozen: time_machine.Traveller, page_account: Account, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The database fails on the second comment: the first is not kept either (and Meta,
-    seeing a 500, delivers the whole batch again)."""
-    from accounts.posts import ingest, services
-
-    real = services.post_ingest
-    calls = {"n": 0}
-
-    def failing(**kwargs: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("database gone")
-        return real(**kwargs)
-
-    monkeypatch.setattr(ingest, "post_ingest", failing)
-    client = Client(raise_request_exception=False)
-    body = delivery(comment("1_a"), comment("1_b"))
-    response = client.post(
-        "/innlegg/webhook/facebook/",
-        data=body,
-        content_type="application/json",
-        headers={"X-Hub-Signature-256": sign(body)},
+    """NUL and lone surrogates cannot be stored (PostgreSQL, UTF-8): such a comment is
+    logged and skipped; the good ones of the same delivery are stored, and a time that is
+    no date (30 February) or lies outside the window is taken as the time of arrival."""
+    bad_date = comment("1_c")
+    bad_date["value"]["created_time"] = "2026-02-30T10:00:00+0000"
+    far_offset = comment("1_d")
+    far_offset["value"]["created_time"] = "2026-11-25T09:30:00+25:00"
+    year_one = comment("1_e")
+    year_one["value"]["created_time"] = "0001-01-01T00:00:00+14:00"
+    body = delivery(
+        comment("1_a"),
+        comment("1_nul", message="Hei\u0000du"),
+        comment("1_\ud800"),
+        comment("1_b", sender={"id": "5", "name": "Kari \ud800"}),
+        bad_date,
+        far_offset,
+        year_one,
     )
-    assert response.status_code == 500
+    with caplog.at_level(logging.INFO, logger="accounts.posts.ingest"):
+        response = webhook(body)
+    assert response.status_code == 200 and response.json() == {"created": 4}
+    stored = dict(Post.objects.values_list("platform_id", "posted_at"))
+    assert stored == {
+        "1_a": oslo(11, 25, 9, 30),
+        "1_c": oslo(11, 25, 10, 0),
+        "1_d": oslo(11, 25, 10, 0),
+        "1_e": oslo(11, 25, 10, 0),
+    }
+    assert Event.objects.filter(action="posts.post_received").count() == 4
+    assert "cannot be stored" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[" * 100_000,
+        b'{"object": "page", "entry": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+        json.dumps({"object": "page", "entry": [{"id": "1\u0000", "changes": []}]}).encode(),
+        b'{"object": "page\\ud800", "entry": []}',
+    ],
+)
+def test_a_hostile_but_signed_body_is_never_a_500(page_account: Account, raw: bytes) -> None:
+    response = Client(raise_request_exception=False).post(
+        "/innlegg/webhook/facebook/",
+        data=raw,
+        content_type="application/json",
+        headers={"X-Hub-Signature-256": sign(raw)},
+    )
+    assert response.status_code in (200, 400)
     assert not Post.objects.exists()
