@@ -210,10 +210,13 @@ class Post(models.Model):
                 name="posts_closed_has_reason",
             ),
             # A removed post keeps that it existed, its account, category, who removed it
-            # and when; the citizen's words are gone.
+            # and when; the citizen's words are gone, and staff's that may quote them.
             models.CheckConstraint(
                 condition=~Q(status="removed")
-                | (Q(removed_at__isnull=False) & Q(text="", author="", url="")),
+                | (
+                    Q(removed_at__isnull=False)
+                    & Q(text="", author="", url="", answer_text="", close_note="", reopen_reason="")
+                ),
                 name="posts_removed_is_blanked",
             ),
             models.CheckConstraint(

@@ -2,7 +2,9 @@
 
 Each function runs in one transaction that also records its audit event. Status changes
 are conditional updates on the source status, so two people acting at once cannot both
-succeed. A post's text and author never go into an audit event or a notification.
+succeed. A post's text and author, and staff's answers and notes about it (which may
+quote it), never go into an audit event or a notification: an event holds that they
+changed, and their lengths.
 
 Every service that triages, answers, closes, removes, reopens or touches an account's
 integrations (tokens, Facebook Page) starts with ``_check_may_act``: the one place that
@@ -425,7 +427,8 @@ def post_answer(*, actor: User, post: Post, text: str, url: str = "") -> Post:
             "late": late,
             "due_at": post.due_at.isoformat(),
             "working_hours": _answer_hours(post, at=now, policy=policy_in_force()),
-            "answer": text,
+            # That an answer was given and how long, never its words (it may quote the post).
+            "answer_chars": len(text),
             "answer_url": url.strip(),
         },
     )
@@ -487,7 +490,7 @@ def post_close(*, actor: User, post: Post, reason: str, note: str = "") -> Post:
         action="posts.post_closed",
         target=post,
         reason=str(CloseReason(reason).label),
-        data={"close_reason": reason, "note": note.strip()},
+        data={"close_reason": reason, "note_chars": len(note.strip())},
     )
     return post
 
@@ -495,8 +498,8 @@ def post_close(*, actor: User, post: Post, reason: str, note: str = "") -> Post:
 @transaction.atomic
 def post_remove_sensitive(*, actor: User, post: Post) -> Post:
     """Record that a post with sensitive information was removed from the platform, and
-    blank our copy: what remains is that it existed, its account, its category (sensitive),
-    who removed it and when. Final."""
+    blank our copy, staff's answer and notes included: what remains is that it existed,
+    its account, its category (sensitive), who removed it and when. Final."""
     _check_may_act(actor=actor, account=post.account)
     now = timezone.now()
     _transition(
@@ -509,6 +512,10 @@ def post_remove_sensitive(*, actor: User, post: Post) -> Post:
         text="",
         author="",
         url="",
+        # Staff's words about the post may quote it: they go too.
+        answer_text="",
+        close_note="",
+        reopen_reason="",
         removed_at=now,
         removed_by=actor,
         **_STOP_REMINDERS,
@@ -532,7 +539,7 @@ def post_reopen(*, actor: User, post: Post, reason: str) -> Post:
     now = timezone.now()
     before = {
         "status": current.status,
-        "answer": current.answer_text,
+        "answer_chars": len(current.answer_text),
         "answer_url": current.answer_url,
         "answered_at": current.answered_at.isoformat() if current.answered_at else None,
         "close_reason": current.close_reason,
@@ -557,7 +564,13 @@ def post_reopen(*, actor: User, post: Post, reason: str) -> Post:
         reopen_count=current.reopen_count + 1,
         **_schedule(account=current.account, start=now, policy=policy_in_force()),
     )
-    event_record(actor=actor, action="posts.post_reopened", target=post, reason=reason, data=before)
+    # The reason is on the post (blanked if it is removed), not in the append-only log.
+    event_record(
+        actor=actor,
+        action="posts.post_reopened",
+        target=post,
+        data={**before, "reason_chars": len(reason)},
+    )
     return post
 
 

@@ -183,6 +183,28 @@ def test_removal_blanks_our_copy_and_keeps_who_and_when(
         post_remove_sensitive(actor=actor, post=post)
 
 
+def test_removal_takes_staffs_words_about_the_post_too(
+    account: Account, people: dict[str, User]
+) -> None:
+    """An answer, a closing note and a reason for reopening may quote the post: none of
+    them is in the audit log, and removal blanks them on the post."""
+    post = make_post(account=account, text="Barnet har diagnosen X", author="Ola Nordmann")
+    responder = people["svarer1"]
+    post_answer(actor=responder, post=post, text="Om diagnosen X til Ola: ring oss")
+    post_reopen(actor=responder, post=post, reason="Ola skrev igjen om diagnosen X")
+    post_close(
+        actor=responder, post=post, reason=CloseReason.DUPLICATE, note="Samme som Olas diagnose"
+    )
+    post_remove_sensitive(actor=responder, post=post)
+    post = fresh(post)
+    assert (post.answer_text, post.close_note, post.reopen_reason) == ("", "", "")
+    log = json.dumps(list(Event.objects.values("target_repr", "data", "reason")))
+    assert "diagnose" not in log and "Ola" not in log
+    answered = Event.objects.get(action="posts.post_answered")
+    assert answered.data["answer_chars"] == len("Om diagnosen X til Ola: ring oss")
+    assert Event.objects.get(action="posts.post_closed").data["note_chars"] == 23
+
+
 def test_the_database_refuses_a_removed_post_with_text(post: Post) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Post.objects.filter(pk=post.pk).update(
@@ -268,7 +290,7 @@ def test_closing_needs_a_reason_from_the_list(post: Post, people: dict[str, User
     assert event.data["close_reason"] == "case_handling" and event.reason
 
 
-def test_reopening_gives_a_new_deadline_and_keeps_the_old_answer_in_the_log(
+def test_reopening_gives_a_new_deadline_and_logs_that_there_was_an_answer(
     account: Account, people: dict[str, User]
 ) -> None:
     with time_machine.travel(timezone.now() - timedelta(days=3), tick=False):
@@ -281,8 +303,12 @@ def test_reopening_gives_a_new_deadline_and_keeps_the_old_answer_in_the_log(
     assert post.status == PostStatus.OPEN and post.answer_text == "" and post.answered_at is None
     assert post.reopened_by == people["svarer2"] and post.reopen_count == 1
     assert post.due_at > timezone.now() and post.next_reminder_stage == "due"
+    # The log says that there was an answer and a reason, and how long; their words stay
+    # on the post (and go with it if it is removed).
     event = Event.objects.get(action="posts.post_reopened")
-    assert event.reason == "Innbyggeren svarte igjen" and event.data["answer"] == "Første svar"
+    assert event.reason == "" and event.data["answer_chars"] == len("Første svar")
+    assert event.data["reason_chars"] == len("Innbyggeren svarte igjen")
+    assert post.reopen_reason == "Innbyggeren svarte igjen"
     with pytest.raises(PostError, match="besvart eller lukket"):
         post_reopen(actor=people["svarer2"], post=post, reason="Igjen")
 
@@ -468,3 +494,45 @@ def test_the_facebook_page_is_connected_once(account: Account, people: dict[str,
     account_facebook_page_set(actor=owner, account=account, page_id="")
     assert Account.objects.get(pk=account.pk).facebook_page_id is None
     assert Event.objects.filter(action="posts.facebook_page_set").count() == 2
+
+
+def test_the_migration_redacts_staffs_words_already_in_the_log(
+    account: Account, people: dict[str, User]
+) -> None:
+    """Events written before migration 0007 held the texts; it leaves their lengths."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    redact = import_module("accounts.migrations.0007_redact_post_texts").redact
+    post = make_post(account=account)
+    old = [
+        Event.objects.create(
+            action="posts.post_answered", target_id=str(post.pk), data={"answer": "Hei Ola"}
+        ),
+        Event.objects.create(
+            action="posts.post_closed", target_id=str(post.pk), data={"note": "Olas sak"}
+        ),
+        Event.objects.create(
+            action="posts.post_reopened",
+            target_id=str(post.pk),
+            reason="Ola igjen",
+            data={"status": "answered", "answer": "Hei Ola"},
+        ),
+    ]
+    with connection.cursor() as cursor:
+        # The foreign keys' deferred checks would forbid ALTER TABLE in this transaction.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with connection.schema_editor() as editor:
+        redact(apps, editor)
+    answered, closed, reopened = (Event.objects.get(pk=event.pk) for event in old)
+    assert answered.data == {"answer_chars": 7} and closed.data == {"note_chars": 8}
+    assert reopened.reason == "" and reopened.data == {
+        "status": "answered",
+        "answer_chars": 7,
+        "reason_chars": 9,
+    }
+    # The log is append-only again.
+    with pytest.raises(Exception, match="append-only"), transaction.atomic():
+        Event.objects.filter(pk=answered.pk).update(reason="x")
