@@ -1,0 +1,235 @@
+"""The main forms, driven by Hypothesis as a user (or someone with a tool) could fill
+them: any text, any number, any date. A form answers 2xx or 3xx (an error shown, or the
+change saved), never a 5xx, and never leaves half a write."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from accounts.models import Account, Post
+from accounts.posts.services import post_register
+from approvals.models import AccountRequest
+from moskenes_social.people.models import Unit, User
+from tests.accounts.factories import make_account
+from tests.approvals.factories import make_submitted
+from tests.conftest import Persona
+from tests.factories import make_user
+
+from .invariants import assert_no_partial_rows
+
+pytestmark = pytest.mark.django_db
+
+# What a browser can send: any text but lone surrogates (form data is UTF-8).
+typed = st.text(st.characters(codec="utf-8"), max_size=120)
+long_typed = st.one_of(typed, st.text(max_size=5).map(lambda text: text * 4_000))
+numbers = st.one_of(
+    st.integers(min_value=-(10**15), max_value=10**15).map(str),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.sampled_from(["", "0", "-5", "1", "60", "99999999999", "1e309", "2,5", "NaN"]),
+    typed,
+)
+moments = st.one_of(
+    st.datetimes().map(lambda moment: moment.isoformat()[:16]),
+    st.sampled_from(["0001-01-01T00:00", "2003-12-31T23:59", "9999-12-31T23:59", ""]),
+    typed,
+)
+days = st.one_of(
+    st.dates().map(lambda day: day.isoformat()),
+    st.sampled_from(["0001-01-01", "2003-12-31", "9999-12-31", "2026-02-30"]),
+    typed,
+)
+links = st.one_of(st.just("https://www.facebook.com/1"), typed)
+ticks = st.sampled_from(["", "on"])
+
+
+def post(client: Client, url: str, data: dict[str, Any]) -> bool:
+    """Send the form; True if it saved (a redirect), False if it showed an error."""
+    # Hypothesis' dictionaries may leave out fields: a browser would send them empty.
+    response = client.post(url, {key: value for key, value in data.items() if value is not None})
+    assert response.status_code < 500, response.content[:500]
+    assert_no_partial_rows()
+    return response.status_code in (301, 302, 303)
+
+
+_clients: dict[int, Client] = {}
+
+
+def client_for(user: User) -> Client:
+    """A logged-in client, one per user and test (logging in for every example would be
+    most of the run)."""
+    client = _clients.get(user.pk)
+    if client is None:
+        client = _clients[user.pk] = Client(raise_request_exception=False)
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_clients() -> None:
+    _clients.clear()
+
+
+@pytest.fixture
+def responder_account(unit: Unit) -> tuple[User, Account]:
+    responder = make_user(username="svarer", unit=unit)
+    other = make_user(username="svarer2", unit=unit)
+    return responder, make_account(unit=unit, owner=responder, responders=[responder, other])
+
+
+def fields(**strategies: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Every field of a form, each one possibly missing."""
+    return st.fixed_dictionaries({}, optional=strategies)
+
+
+@given(
+    data=fields(
+        author=typed,
+        text=long_typed,
+        url=links,
+        posted_at=moments,
+        platform_id=typed,
+        account=numbers,
+    )
+)
+@example(data={"author": "Kari", "text": "Hei", "posted_at": "0001-01-01T00:00"})
+def test_registering_a_post_by_hand(
+    responder_account: tuple[User, Account], data: dict[str, Any]
+) -> None:
+    responder, account = responder_account
+    if post(client_for(responder), "/innlegg/registrer/", {"account": account.pk, **data}):
+        assert client_for(responder).get("/innlegg/").status_code == 200
+
+
+@given(
+    data=fields(
+        name=typed,
+        url=links,
+        contact_instance=typed,
+        contact_person=typed,
+        contact_title=typed,
+        contact_email=typed,
+        homepage=links,
+        follow_up_interval_days=numbers,
+        answer_deadline_working_hours=numbers,
+    )
+)
+@example(data={"name": "Konto", "follow_up_interval_days": "99999999999"})
+@example(data={"name": "Konto", "follow_up_interval_days": "0"})
+def test_editing_an_account(personas: dict[str, Persona], unit: Unit, data: dict[str, Any]) -> None:
+    leader = personas["leder"].user
+    assert leader is not None
+    account = Account.objects.filter(name="Eksempel").first() or make_account(
+        unit=unit, owner=leader, name="Eksempel"
+    )
+    if post(client_for(leader), f"/kontoer/{account.pk}/endre/", data):
+        assert client_for(leader).get(f"/kontoer/{account.pk}/").status_code == 200
+
+
+REQUEST_FIELDS: dict[str, st.SearchStrategy[Any]] = {
+    "unit": numbers,
+    "platform": st.one_of(st.sampled_from(["facebook", "instagram"]), typed),
+    "name": typed,
+    "handle": typed,
+    "url": links,
+    "not_case_handling": ticks,
+    "goals": long_typed,
+    "not_used_for": typed,
+    "responsible_leader": numbers,
+    "responders": st.lists(numbers, max_size=3),
+    "follow_up_interval_days": numbers,
+    "hours_per_week": numbers,
+    "mandate": typed,
+    "contact_instance": typed,
+    "contact_person": typed,
+    "contact_title": typed,
+    "contact_email": typed,
+    "homepage": links,
+    "web_pages_updated": ticks,
+    "web_pages_note": typed,
+    "reputation_checked": ticks,
+    "reputation_note": typed,
+    "acknowledge": ticks,
+}
+
+
+@given(data=fields(**REQUEST_FIELDS), button=st.sampled_from(["save", "submit"]))
+@example(data={"name": "Skolen", "hours_per_week": "-5"}, button="submit")
+def test_requesting_a_profile(
+    personas: dict[str, Persona], data: dict[str, Any], button: str
+) -> None:
+    staff = personas["kommunikasjon"].user
+    assert staff is not None
+    post(client_for(staff), "/soknader/ny/", {**data, button: "1"})
+
+
+@given(
+    decision=st.one_of(st.sampled_from(["approved", "returned", "rejected"]), typed),
+    text=st.one_of(typed, st.sampled_from(["\u200b", "\ufeff\u2060", " "])),
+)
+def test_deciding_a_request(
+    personas: dict[str, Persona], unit: Unit, decision: str, text: str
+) -> None:
+    radmann, leader = personas["radmann"].user, personas["leder"].user
+    assert radmann is not None and leader is not None
+    request = AccountRequest.objects.filter(status="submitted").first()
+    if request is None:
+        request = make_submitted(
+            requester=leader, unit=unit, leader=leader, handle=f"h{AccountRequest.objects.count()}"
+        )
+    post(
+        client_for(radmann), f"/soknader/{request.pk}/avgjor/", {"decision": decision, "text": text}
+    )
+
+
+HANDLING: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
+    "vurder": lambda: fields(
+        category=st.one_of(st.sampled_from(["question", "sensitive", "rumours"]), typed),
+        expects_answer=st.one_of(st.sampled_from(["yes", "no"]), typed),
+    ),
+    "svar": lambda: fields(text=long_typed, url=links),
+    "lukk": lambda: fields(
+        reason=st.one_of(st.sampled_from(["duplicate", "no_answer_expected"]), typed), note=typed
+    ),
+    "gjenapne": lambda: fields(reason=typed),
+}
+
+
+@pytest.mark.parametrize("step", HANDLING)
+@given(data=st.data())
+def test_handling_a_post(
+    responder_account: tuple[User, Account], step: str, data: st.DataObject
+) -> None:
+    responder, account = responder_account
+    target = Post.objects.filter(account=account).order_by("-id").first()
+    if target is None or target.status == "removed":
+        target = post_register(
+            actor=responder,
+            account=account,
+            author="Kari",
+            text="Når åpner badet?",
+            posted_at=timezone.now(),
+        )
+    if post(client_for(responder), f"/innlegg/{target.pk}/{step}/", data.draw(HANDLING[step]())):
+        # What was saved can be shown.
+        assert client_for(responder).get(f"/innlegg/{target.pk}/").status_code == 200
+
+
+@given(
+    data=fields(
+        reason=typed,
+        message_text=long_typed,
+        message_link=links,
+        covers_all_accounts=st.one_of(st.sampled_from(["yes", "no", "True", "False"]), typed),
+        accounts=st.lists(numbers, max_size=3),
+        confirmed=ticks,
+    )
+)
+def test_starting_a_crisis(personas: dict[str, Persona], data: dict[str, Any]) -> None:
+    crisis_leader = personas["kriseleder"].user
+    assert crisis_leader is not None
+    post(client_for(crisis_leader), "/krise/start/", data)
