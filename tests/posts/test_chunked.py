@@ -2,9 +2,6 @@
 HTTP/1.1 allows, through the production web server (granian) on loopback: the body is
 read and the comment stored. Django's own stream reads nothing without a length."""
 
-import hashlib
-import hmac
-import json
 import socket
 import subprocess
 import time
@@ -19,6 +16,8 @@ from moskenes_social.people.models import Unit
 from tests.accounts.factories import make_account
 from tests.factories import make_user
 from tests.processes import process_env
+
+from .webhooks import comment, delivery, sign
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "app-secret-for-the-chunked-test"
@@ -70,29 +69,8 @@ def server(transactional_db: None) -> Iterator[str]:
 
 def test_a_chunked_delivery_is_read_and_stored(server: str, unit: Unit) -> None:
     make_account(unit=unit, owner=make_user(username="eier", unit=unit), facebook_page_id=PAGE_ID)
-    body = json.dumps(
-        {
-            "object": "page",
-            "entry": [
-                {
-                    "id": PAGE_ID,
-                    "changes": [
-                        {
-                            "field": "feed",
-                            "value": {
-                                "item": "comment",
-                                "verb": "add",
-                                "comment_id": "77_1",
-                                "message": "Sendt i biter",
-                                "from": {"id": "5", "name": "Kari"},
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
-    ).encode()
-    signature = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    body = delivery(comment("77_1", page_id=PAGE_ID, message="Sendt i biter"), page_id=PAGE_ID)
+    signature = sign(body, SECRET)
     # An iterator makes httpx send the body in chunks, without a Content-Length.
     chunks = iter([body[:40], body[40:]])
     response = httpx.post(

@@ -5,8 +5,6 @@ token or signature is 403, a malformed body 400, an oversize body 413, and nothi
 half-stored. The webhook never answers 500 to a payload it does not understand.
 """
 
-import hashlib
-import hmac
 import json
 import logging
 import re
@@ -30,12 +28,11 @@ from tests.policy.factories import adopt, make_draft
 
 from .conftest import persona_user
 from .factories import make_token
+from .webhooks import PAGE_ID, SECRET, comment, delivery, sign
 
 pytestmark = pytest.mark.django_db
 
-SECRET = "app-secret-for-tests"
 VERIFY = "verify-token-for-tests"
-PAGE_ID = "100000000000042"
 
 
 def oslo(month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -251,42 +248,6 @@ def page_account(account: Account) -> Account:
     Account.objects.filter(pk=account.pk).update(facebook_page_id=PAGE_ID)
     account.refresh_from_db()
     return account
-
-
-def comment(
-    comment_id: str = "111_222",
-    *,
-    page_id: str = PAGE_ID,
-    message: str = "Hvorfor er veien ikke brøytet?",
-    sender: dict[str, str] | None = None,
-    verb: str = "add",
-    item: str = "comment",
-) -> dict[str, Any]:
-    return {
-        "field": "feed",
-        "value": {
-            "from": sender or {"id": "987654", "name": "Kari Nordmann"},
-            "post_id": "100000000000042_555",
-            "comment_id": comment_id,
-            "created_time": 1795595400,  # 25 November 2026 09:30 Oslo
-            "item": item,
-            "parent_id": "100000000000042_555",
-            "message": message,
-            "verb": verb,
-        },
-    }
-
-
-def delivery(*changes: dict[str, Any], page_id: str = PAGE_ID) -> bytes:
-    payload = {
-        "object": "page",
-        "entry": [{"id": page_id, "time": 1795595400, "changes": list(changes)}],
-    }
-    return json.dumps(payload).encode()
-
-
-def sign(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def webhook(body: bytes, signature: str | None = None) -> Any:
