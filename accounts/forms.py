@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from moskenes_social.bounds import bounded_formfield, date_validators
+from moskenes_social.forms import ReasonField
 from moskenes_social.people.models import Unit, User
 
 from .models import Account, AccountStatus, Platform, ResponsibilityRole
@@ -149,7 +150,7 @@ class AccountRegisterExistingForm(forms.Form):
         required=False,
         help_text=_("At least two people who can answer (responders or backups)."),
     )
-    note = forms.CharField(
+    note = ReasonField(
         label=_("Why is it registered without a request?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: the account existed before the guideline was adopted."),
@@ -173,7 +174,7 @@ class ResponsibilityAssignForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = ReasonField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ResponsibilityDateForm(forms.Form):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Platform
 from moskenes_social.bounds import bounded_formfield
+from moskenes_social.forms import ReasonField
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.roles import Role
 from moskenes_social.people.selectors import users_with_role
@@ -47,6 +48,8 @@ class AccountRequestForm(forms.ModelForm[AccountRequest]):
             "reputation_checked",
             "reputation_note",
         ]
+        # Notes that show nothing (only zero-width characters) are kept as empty.
+        field_classes = {"web_pages_note": ReasonField, "reputation_note": ReasonField}
         widgets = {
             "goals": TEXTAREA,
             "not_used_for": TEXTAREA,
@@ -117,7 +120,7 @@ class DecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    text = forms.CharField(
+    text = ReasonField(
         label=_("Reason or comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -126,7 +129,7 @@ class DecisionForm(forms.Form):
 
 
 class ClosingRequestForm(forms.Form):
-    closing_reason = forms.CharField(
+    closing_reason = ReasonField(
         label=_("Why should the account be closed?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The rådmann decides, and sees this reason."),

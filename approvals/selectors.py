@@ -1,7 +1,9 @@
 from django.db.models import Q, QuerySet
 
 from moskenes_social.people.models import User
+from moskenes_social.people.roles import Role
 from moskenes_social.people.selectors import user_name_fields
+from policy.models import GuidelineVersion, Rule
 
 from .models import DECIDED_STATUSES, AccountRequest, RequestStatus
 
@@ -55,4 +57,16 @@ def request_with_history(*, request_id: int) -> AccountRequest:
         )
         .prefetch_related("responders", "transitions__actor")
         .get(pk=request_id)
+    )
+
+
+def approval_rule_of(*, version: GuidelineVersion) -> Rule | None:
+    """The rule of ``version`` that gives the rådmann the decision on official profiles:
+    the one whose ``approval_role`` is the rådmann (in version 1, section 2, «Rådmannen
+    godkjenner offisielle profiler og kontoer»). None if the version has no such rule."""
+    return (
+        Rule.objects.filter(version=version, parameters__approval_role=Role.CHIEF_EXECUTIVE.value)
+        .only("code", "section", "title")
+        .order_by("order")
+        .first()
     )

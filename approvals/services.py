@@ -15,10 +15,12 @@ from accounts.models import Account
 from accounts.selectors import accounts_active_with_handle
 from accounts.services import account_close, account_create
 from moskenes_social.audit.services import event_record
+from moskenes_social.forms import reason_text
 from moskenes_social.notifications.services import notification_create, notifications_create
 from moskenes_social.people.models import User
 from moskenes_social.people.roles import Role
 from moskenes_social.people.selectors import users_with_role
+from policy.models import GuidelineVersion
 from policy.parameters import RegistrationQuestion
 from policy.selectors import policy_in_force, version_in_force
 from policy.services import acknowledgement_create
@@ -33,6 +35,7 @@ from .models import (
     RequestTransition,
 )
 from .questions import BASIC_FIELDS, QUESTION_FIELDS, answer_field_name, question_fields
+from .selectors import approval_rule_of
 
 # The model fields a requester may edit while the request is a draft or returned.
 EDITABLE_FIELDS: tuple[str, ...] = tuple(
@@ -50,18 +53,46 @@ class RequestError(ValidationError):
     """A refused change of a request, with a message for the user (Norwegian)."""
 
 
+class RequestAlreadyDecidedError(RequestError):
+    """A decision on a request that no longer awaits one (decided or withdrawn since the
+    page was opened, or a second click): nothing was saved."""
+
+
 def _record(
-    *, request: AccountRequest, actor: User, old: str, new: RequestStatus, text: str = ""
+    *,
+    request: AccountRequest,
+    actor: User,
+    old: str,
+    new: RequestStatus,
+    text: str = "",
+    basis: Mapping[str, Any] | None = None,
 ) -> None:
     RequestTransition.objects.create(
         request=request, from_status=old, to_status=new, actor=actor, text=text
     )
-    event_record(
-        actor=actor,
-        action=f"request.{new}",
-        target=request,
-        reason=text,
-        data={"from": old, "to": str(new), "kind": request.kind},
+    data: dict[str, Any] = {"from": old, "to": str(new), "kind": request.kind}
+    if basis:
+        data["guideline"] = dict(basis)
+    event_record(actor=actor, action=f"request.{new}", target=request, reason=text, data=data)
+
+
+def decision_basis(*, version: GuidelineVersion | None) -> dict[str, Any]:
+    """What a decision rests on, for its audit event: the guideline version in force when
+    it is taken (not the one the requester read) and the rule of that version that gives
+    the rådmann the decision. The rule's title is kept, so the log reads it without a
+    join; an adopted version never changes, so it stays true."""
+    if version is None:
+        return {}
+    basis: dict[str, Any] = {"version": version.number, "version_id": version.pk}
+    rule = approval_rule_of(version=version)
+    if rule is not None:
+        basis |= {"rule": rule.code, "rule_section": rule.section, "rule_title": rule.title}
+    return basis
+
+
+def _already_decided() -> RequestAlreadyDecidedError:
+    return RequestAlreadyDecidedError(
+        _("The request has already been decided or withdrawn; your decision was not saved.")
     )
 
 
@@ -217,22 +248,24 @@ def request_decide(
 ) -> AccountRequest:
     """The rådmann approves, rejects or returns a submitted request, once.
 
-    Rejecting or returning requires a reason. Approving a new-profile request creates the
-    official account with its responsibilities; approving a closing request closes the
-    account. Two simultaneous decisions: the conditional update lets only one through.
-    Anyone but the rådmann is refused (``PermissionDenied``), whoever calls.
+    Rejecting or returning requires a reason (one that shows something). Approving a
+    new-profile request creates the official account with its responsibilities; approving
+    a closing request closes the account. Two simultaneous decisions, or a double click:
+    the conditional update lets only one through, and the other gets
+    ``RequestAlreadyDecidedError``. Anyone but the rådmann is refused
+    (``PermissionDenied``), whoever calls. The audit event records the guideline version
+    in force and the rule applied (``decision_basis``).
     """
     if not permissions.can_decide(actor, request):
         if not permissions.can_see_queue(actor):
             raise PermissionDenied(_("Only the rådmann decides requests."))
-        raise RequestError(
-            _("The request has already been decided or withdrawn; your decision was not saved.")
-        )
-    text = text.strip()
+        raise _already_decided()
+    text = reason_text(text)
     if decision not in (RequestStatus.APPROVED, RequestStatus.REJECTED, RequestStatus.RETURNED):
         raise RequestError(_("Unknown decision."))
     if decision != RequestStatus.APPROVED and not text:
         raise RequestError({"text": _("Give a reason when you reject or return a request.")})
+    basis = decision_basis(version=version_in_force())
     try:
         old = _move(
             request=request,
@@ -243,9 +276,7 @@ def request_decide(
             decision_text=text,
         )
     except RequestError:
-        raise RequestError(
-            _("The request has already been decided or withdrawn; your decision was not saved.")
-        ) from None
+        raise _already_decided() from None
     if decision == RequestStatus.APPROVED:
         if request.kind == RequestKind.NEW_ACCOUNT:
             account = _create_account(actor=actor, request=request)
@@ -253,7 +284,7 @@ def request_decide(
             request.account = account
         elif request.account is not None:
             account_close(actor=actor, account=request.account, reason=request.closing_reason)
-    _record(request=request, actor=actor, old=old, new=decision, text=text)
+    _record(request=request, actor=actor, old=old, new=decision, text=text, basis=basis)
     messages = {
         RequestStatus.APPROVED: _("Your request has been approved: %(name)s"),
         RequestStatus.REJECTED: _("Your request has been rejected: %(name)s"),
@@ -302,7 +333,7 @@ def request_withdraw(*, actor: User, request: AccountRequest) -> AccountRequest:
 @transaction.atomic
 def closing_request_submit(*, actor: User, account: Account, reason: str) -> AccountRequest:
     """Ask the rådmann to close an official account (the owner or a leader of its unit)."""
-    reason = reason.strip()
+    reason = reason_text(reason)
     if not reason:
         raise RequestError({"closing_reason": _("Say why the account should be closed.")})
     request = AccountRequest(

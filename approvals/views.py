@@ -23,6 +23,7 @@ from .selectors import (
     requests_of,
 )
 from .services import (
+    RequestAlreadyDecidedError,
     RequestError,
     closing_request_submit,
     request_decide,
@@ -157,23 +158,40 @@ def request_withdraw_view(request: HttpRequest, request_id: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def request_decide_view(request: HttpRequest, request_id: int) -> HttpResponse:
+    """The rådmann's decision. A decision sent from a page opened before the request was
+    decided or withdrawn (or sent twice by a double click) is refused: 409 Conflict and a
+    page that says so and what the request is now, nothing changed."""
     account_request = _get_visible(request, request_id)
     if not permissions.can_see_queue(request.user):
         raise PermissionDenied(_("Only the rådmann decides requests."))
     form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            request_decide(
-                actor=request_user(request),
-                request=account_request,
-                decision=RequestStatus(form.cleaned_data["decision"]),
-                text=form.cleaned_data["text"],
-            )
-        except RequestError as error:
-            add_service_error(form, error)
-        else:
-            messages.success(request, _("Your decision is saved."))
-            return redirect("approvals:queue")
+    if request.method == "POST":
+        if not permissions.can_decide(request.user, account_request):
+            return _decide_page(request, account_request, form, conflict=True)
+        if form.is_valid():
+            try:
+                request_decide(
+                    actor=request_user(request),
+                    request=account_request,
+                    decision=RequestStatus(form.cleaned_data["decision"]),
+                    text=form.cleaned_data["text"],
+                )
+            except RequestAlreadyDecidedError:
+                # Decided by another window between our read and our update: read it again.
+                fresh = _get_visible(request, request_id)
+                return _decide_page(request, fresh, form, conflict=True)
+            except RequestError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Your decision is saved."))
+                return redirect("approvals:queue")
+    return _decide_page(request, account_request, form, conflict=False)
+
+
+def _decide_page(
+    request: HttpRequest, account_request: AccountRequest, form: DecisionForm, *, conflict: bool
+) -> HttpResponse:
+    transitions = list(account_request.transitions.all())
     return render(
         request,
         "approvals/request_decide.html",
@@ -183,7 +201,10 @@ def request_decide_view(request: HttpRequest, request_id: int) -> HttpResponse:
             "answers": _answers(account_request),
             "policy": policy_in_force(),
             "can_decide": permissions.can_decide(request.user, account_request),
+            "conflict": conflict,
+            "last_transition": transitions[-1] if transitions else None,
         },
+        status=409 if conflict else 200,
     )
 
 

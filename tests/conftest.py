@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django import DjangoDbBlocker
@@ -59,6 +60,29 @@ def _empty_cache() -> Iterator[None]:
     yield
     cache.clear()
     version_policy_cache_clear()
+
+
+# Named by the TRUNCATE triggers (audit 0004, policy 0004): set, they let a statement pass.
+ALLOW_TRUNCATE = "moskenes.allow_truncate"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
+    """The test database, which may be emptied with TRUNCATE.
+
+    On PostgreSQL triggers refuse TRUNCATE of the audit log and of adopted guideline rows,
+    and Django's test runner empties every table with one TRUNCATE after each transactional
+    test. So the test database (never another) sets the triggers' one exception for every
+    connection it opens from now on (``ALTER DATABASE ... SET``: the live server's, a
+    worker's, a thread's) and for the one open now. A test of the triggers turns it off
+    for its own transaction (``SET LOCAL``).
+    """
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"ALTER DATABASE {name} SET {ALLOW_TRUNCATE} = 'on'")
+        cursor.execute(f"SET {ALLOW_TRUNCATE} = 'on'")
 
 
 _LOAD_V1 = importlib.import_module("policy.migrations.0002_guideline_v1").load_v1

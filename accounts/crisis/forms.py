@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Account, AccountStatus
+from moskenes_social.forms import ReasonField
 
 
 class CrisisAccountsField(forms.ModelMultipleChoiceField[Account]):
@@ -12,7 +13,7 @@ class CrisisAccountsField(forms.ModelMultipleChoiceField[Account]):
 
 
 class CrisisStartForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What has happened. Shown in the crisis's history and in the log."),
@@ -79,7 +80,7 @@ class CrisisMessageForm(forms.Form):
 
 
 class CrisisEndForm(forms.Form):
-    summary = forms.CharField(
+    summary = ReasonField(
         label=_("Summary"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What happened and how it was handled, in a few sentences."),

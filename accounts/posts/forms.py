@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import PlainSelect, name_search_field
 from accounts.models import Account, CloseReason, Platform, PostCategory, PostStatus
 from moskenes_social.bounds import time_validators
+from moskenes_social.forms import ReasonField
 
 from .selectors import UNTRIAGED
 
@@ -144,13 +145,11 @@ class CloseForm(forms.Form):
         choices=CloseReason.choices,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    note = ReasonField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = ReasonField(
         label=_("Why is the post opened again?"), widget=forms.Textarea(attrs={"rows": 3})
     )
 

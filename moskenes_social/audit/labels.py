@@ -6,6 +6,7 @@ label here; an action without one shows its code.
 """
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Event
@@ -74,3 +75,19 @@ def event_label(event: Event) -> str:
     if isinstance(name, str) and name and role in ROLE_WORDS:
         label = f"{label}: {name} ({str(ROLE_WORDS[role]).lower()})"
     return label
+
+
+def event_basis(event: Event) -> str:
+    """The guideline a decision rested on, as its event recorded it (``data["guideline"]``:
+    the version in force and the rule applied), in words; "" for an event without one."""
+    basis = event.data.get("guideline")
+    if not isinstance(basis, dict) or not isinstance(basis.get("version"), int):
+        return ""
+    title, section = basis.get("rule_title"), basis.get("rule_section")
+    if isinstance(title, str) and title and isinstance(section, str):
+        return gettext("Guideline version %(number)s, section %(section)s: %(rule)s") % {
+            "number": basis["version"],
+            "section": section,
+            "rule": title,
+        }
+    return gettext("Guideline version %(number)s") % {"number": basis["version"]}

@@ -14,8 +14,8 @@ class Event(models.Model):
     """One state change: who did what to which object, why, and when. Append-only.
 
     Services write an event in the same transaction as the change it records. On
-    PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE; here, ``save`` of an
-    existing row and ``delete`` raise as well.
+    PostgreSQL triggers refuse UPDATE and DELETE (migration 0002) and TRUNCATE (0004);
+    here, ``save`` of an existing row and ``delete`` raise as well.
     """
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

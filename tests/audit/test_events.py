@@ -41,6 +41,43 @@ def test_postgresql_refuses_update_and_delete_of_events(radmann: Persona) -> Non
     assert Event.objects.get(pk=event.pk).reason == ""
 
 
+class _RolledBack(Exception):
+    pass
+
+
+@pytest.mark.django_db
+def test_postgresql_refuses_truncate_of_the_log(radmann: Persona) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    event = event_record(actor=radmann.user, action="x.y")
+    with (
+        pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        # Without the exception that only the test database sets (tests/conftest.py);
+        # the event's foreign keys are checked first, or PostgreSQL refuses TRUNCATE for
+        # their pending checks whatever the trigger says.
+        cursor.execute("SET LOCAL moskenes.allow_truncate = 'off'")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE audit_event")
+    assert Event.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_test_database_may_empty_the_log_with_truncate(radmann: Persona) -> None:
+    """What Django's flush after a transactional test needs, and nothing else sets."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    event_record(actor=radmann.user, action="x.y")
+    with pytest.raises(_RolledBack), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE audit_event")
+        assert not Event.objects.exists()
+        raise _RolledBack
+    assert Event.objects.exists()
+
+
 @pytest.mark.django_db
 def test_log_page_lists_events_in_two_queries(
     radmann: Persona, django_assert_max_num_queries: object

@@ -4,9 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from approvals.models import RequestStatus
-from moskenes_social.audit.labels import ACTION_LABELS
+from moskenes_social.audit.labels import ACTION_LABELS, event_basis
+from moskenes_social.audit.models import Event
 from moskenes_social.audit.services import event_record
 from tests.conftest import Persona
 
@@ -48,3 +50,15 @@ def test_the_log_shows_labels_and_who_got_which_role(radmann: Persona) -> None:
     assert "Målgruppen er uklar" in page
     assert "Ansvar gitt: Anders Ansatt (reserve)" in page
     assert "request.returned" not in page
+
+
+def test_a_decisions_basis_names_the_version_and_the_rule_in_norwegian() -> None:
+    rule = {"version": 2, "rule_section": "2", "rule_title": "Rådmannen godkjenner"}
+    with translation.override("nb"):
+        assert event_basis(Event(data={"guideline": rule})) == (
+            "Veileder versjon 2, kapittel 2: Rådmannen godkjenner"
+        )
+        # A version without the rådmann's rule: the version alone.
+        assert event_basis(Event(data={"guideline": {"version": 3}})) == "Veileder versjon 3"
+        assert event_basis(Event(data={"from": "draft"})) == ""
+        assert event_basis(Event(data={"guideline": "2"})) == ""

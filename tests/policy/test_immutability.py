@@ -119,3 +119,22 @@ def test_trigger_refuses_changes_to_a_discarded_draft(postgresql: None, radmann_
     GuidelineVersion.objects.filter(pk=draft.pk).update(status=VersionStatus.DISCARDED)
     _refused(lambda: Rule.objects.filter(version=draft).update(title="Ny"))
     _refused(lambda: GuidelineVersion.objects.filter(pk=draft.pk).update(status="draft"))
+
+
+def _truncate_refused(statement: str) -> None:
+    """``statement`` in a session without the test database's TRUNCATE exception."""
+    with (
+        pytest.raises(DatabaseError, match="refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET LOCAL moskenes.allow_truncate = 'off'")
+        cursor.execute(statement)
+
+
+def test_trigger_refuses_truncate_of_adopted_versions_and_their_rules(postgresql: None) -> None:
+    _truncate_refused("TRUNCATE policy_rule")
+    _truncate_refused("TRUNCATE policy_guidelineversion CASCADE")
+    _truncate_refused("TRUNCATE policy_guideline CASCADE")
+    assert GuidelineVersion.objects.filter(number=1).exists()
+    assert Rule.objects.filter(version__number=1).count() == 44
