@@ -6,7 +6,7 @@ rådmann; check-in is for the people responsible; suspending and the overview ar
 rådmann's; the public register is open to everyone.
 """
 
-from accounts.models import Account, ResponsibilityRole
+from accounts.models import Account, AccountStatus, ResponsibilityRole
 from moskenes_social.people.models import User
 from tests.access import Access, another_unit, everyone, members, only
 from tests.conftest import Persona
@@ -20,15 +20,22 @@ def _user(personas: dict[str, Persona], name: str) -> User:
     return user
 
 
-def _account(personas: dict[str, Persona]) -> Account:
+def _account(personas: dict[str, Persona], status: AccountStatus = AccountStatus.ACTIVE) -> Account:
     leader = _user(personas, "leder")
     return make_account(
-        unit=leader.unit, owner=leader, responders=[_user(personas, "kommunikasjon")]
+        unit=leader.unit,
+        owner=leader,
+        responders=[_user(personas, "kommunikasjon")],
+        status=status,
     )
 
 
 def _account_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
     return {"account_id": _account(personas).pk}
+
+
+def _suspended_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    return {"account_id": _account(personas, status=AccountStatus.SUSPENDED).pk}
 
 
 def _responsibility_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
@@ -39,28 +46,69 @@ def _responsibility_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
     return {"responsibility_id": responsibility.pk}
 
 
+# --- What the forms send: data each accepts.
+
+
+def _register_existing(
+    personas: dict[str, Persona], kwargs: dict[str, object]
+) -> dict[str, object]:
+    leader = _user(personas, "leder")
+    return {
+        "unit": leader.unit_id,
+        "platform": "facebook",
+        "name": "Reine skole SFO",
+        "handle": "reine.skole.sfo",
+        "follow_up_interval_days": 1,
+        "owner": leader.pk,
+        "note": "Fantes før veilederen",
+    }
+
+
+def _edit(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"name": "Nytt navn", "follow_up_interval_days": 2, "answer_deadline_working_hours": 4}
+
+
+def _assign(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"user": _user(personas, "no_role").pk, "role": ResponsibilityRole.BACKUP}
+
+
+def _reason(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"reason": "Sommerstengt"}
+
+
 ASSIGNERS = ["radmann", "leder"]
 RESPONSIBLE = ["leder", "kommunikasjon"]
 LOG_READERS = ["radmann", "kommunikasjon", "leder"]
 
 ACCESS: dict[str, Access] = {
-    "accounts:list": Access(members(200)),
-    "accounts:overview": Access(only(["radmann"], 200)),
-    "accounts:register_existing": Access(only(["radmann"], 200)),
-    "accounts:detail": Access(members(200), kwargs=_account_kwargs),
-    "accounts:edit": Access(only(ASSIGNERS, 200), kwargs=_account_kwargs),
-    # The log: the rådmann, communication staff, the unit's leader (and those responsible).
-    "accounts:log": Access(only(LOG_READERS, 200), kwargs=_account_kwargs),
-    "accounts:responsibility_assign": Access(only(ASSIGNERS, 200), kwargs=_account_kwargs),
-    "accounts:responsibility_end": Access(
-        only(ASSIGNERS, 302), method="post", kwargs=_responsibility_kwargs
+    "accounts:list": Access(get=members(200)),
+    "accounts:overview": Access(get=only(["radmann"], 200)),
+    "accounts:register_existing": Access(
+        get=only(["radmann"], 200), post=only(["radmann"], 302), data=_register_existing
     ),
-    "accounts:check_in": Access(only(RESPONSIBLE, 302), method="post", kwargs=_account_kwargs),
-    "accounts:suspend": Access(only(["radmann"], 200), kwargs=_account_kwargs),
-    # Resuming an active account is refused with a message and a redirect.
-    "accounts:resume": Access(only(["radmann"], 302), method="post", kwargs=_account_kwargs),
-    "accounts:register": Access(everyone(200)),
-    "accounts:register_json": Access(everyone(200)),
+    "accounts:detail": Access(get=members(200), kwargs=_account_kwargs),
+    "accounts:edit": Access(
+        get=only(ASSIGNERS, 200), post=only(ASSIGNERS, 302), kwargs=_account_kwargs, data=_edit
+    ),
+    # The log: the rådmann, communication staff, the unit's leader (and those responsible).
+    "accounts:log": Access(get=only(LOG_READERS, 200), kwargs=_account_kwargs),
+    "accounts:responsibility_assign": Access(
+        get=only(ASSIGNERS, 200),
+        post=only(ASSIGNERS, 302),
+        kwargs=_account_kwargs,
+        data=_assign,
+    ),
+    "accounts:responsibility_end": Access(post=only(ASSIGNERS, 302), kwargs=_responsibility_kwargs),
+    "accounts:check_in": Access(post=only(RESPONSIBLE, 302), kwargs=_account_kwargs),
+    "accounts:suspend": Access(
+        get=only(["radmann"], 200),
+        post=only(["radmann"], 302),
+        kwargs=_account_kwargs,
+        data=_reason,
+    ),
+    "accounts:resume": Access(post=only(["radmann"], 302), kwargs=_suspended_kwargs),
+    "accounts:register": Access(get=everyone(200)),
+    "accounts:register_json": Access(get=everyone(200)),
 }
 
 
@@ -69,13 +117,19 @@ ACCESS: dict[str, Access] = {
 # account's page is 200 and the actions 403; only the rådmann acts on any account.
 
 
-def _other_account(personas: dict[str, Persona]) -> Account:
+def _other_account(
+    personas: dict[str, Persona], status: AccountStatus = AccountStatus.ACTIVE
+) -> Account:
     unit, leader, member = another_unit()
-    return make_account(unit=unit, owner=leader, responders=[member])
+    return make_account(unit=unit, owner=leader, responders=[member], status=status)
 
 
 def _other_account_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
     return {"account_id": _other_account(personas).pk}
+
+
+def _other_suspended_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    return {"account_id": _other_account(personas, status=AccountStatus.SUSPENDED).pk}
 
 
 def _other_responsibility_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
@@ -88,21 +142,32 @@ def _other_responsibility_kwargs(personas: dict[str, Persona]) -> dict[str, obje
 
 
 OTHER = "another unit's account"
+RADMANN = ["radmann"]
 OBJECT_ACCESS: dict[str, Access] = {
-    f"accounts:detail [{OTHER}]": Access(members(200), kwargs=_other_account_kwargs),
-    f"accounts:edit [{OTHER}]": Access(only(["radmann"], 200), kwargs=_other_account_kwargs),
+    f"accounts:detail [{OTHER}]": Access(get=members(200), kwargs=_other_account_kwargs),
+    f"accounts:edit [{OTHER}]": Access(
+        get=only(RADMANN, 200), post=only(RADMANN, 302), kwargs=_other_account_kwargs, data=_edit
+    ),
     # Communication staff read every account's log; a leader only their units'.
     f"accounts:log [{OTHER}]": Access(
-        only(["radmann", "kommunikasjon"], 200), kwargs=_other_account_kwargs
+        get=only(["radmann", "kommunikasjon"], 200), kwargs=_other_account_kwargs
     ),
     f"accounts:responsibility_assign [{OTHER}]": Access(
-        only(["radmann"], 200), kwargs=_other_account_kwargs
+        get=only(RADMANN, 200),
+        post=only(RADMANN, 302),
+        kwargs=_other_account_kwargs,
+        data=_assign,
     ),
     f"accounts:responsibility_end [{OTHER}]": Access(
-        only(["radmann"], 302), method="post", kwargs=_other_responsibility_kwargs
+        post=only(RADMANN, 302), kwargs=_other_responsibility_kwargs
     ),
     # No persona answers for it, the rådmann included.
-    f"accounts:check_in [{OTHER}]": Access(
-        only([], 302), method="post", kwargs=_other_account_kwargs
+    f"accounts:check_in [{OTHER}]": Access(post=members(403), kwargs=_other_account_kwargs),
+    f"accounts:suspend [{OTHER}]": Access(
+        get=only(RADMANN, 200),
+        post=only(RADMANN, 302),
+        kwargs=_other_account_kwargs,
+        data=_reason,
     ),
+    f"accounts:resume [{OTHER}]": Access(post=only(RADMANN, 302), kwargs=_other_suspended_kwargs),
 }

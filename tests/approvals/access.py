@@ -47,22 +47,51 @@ def _visible(status: int, hidden: int = 404) -> dict[str, int]:
     }
 
 
+def _draft_data(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"name": "Skolens side", "save": "1"}
+
+
+def _decision(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"decision": "returned", "text": "Målgruppen er uklar"}
+
+
+def _closing(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"closing_reason": "Kontoen er ikke i bruk lenger"}
+
+
 ACCESS: dict[str, Access] = {
     # Everyone logged in sees their own list; only staff with a role may ask.
-    "approvals:list": Access(members(200)),
-    "approvals:create": Access({**members(200), "no_role": 403}),
-    "approvals:queue": Access(only(["radmann"], 200)),
-    "approvals:archive": Access(only(["radmann"], 200)),
-    "approvals:detail": Access(_visible(200), kwargs=_submitted),
-    # Only the requester edits a draft; the rådmann and the leader may see but not edit.
-    "approvals:edit": Access({**_visible(403), "kommunikasjon": 200}, kwargs=_draft),
-    "approvals:withdraw": Access(
-        {**_visible(403), "kommunikasjon": 302}, method="post", kwargs=_submitted
+    "approvals:list": Access(get=members(200)),
+    "approvals:create": Access(
+        get={**members(200), "no_role": 403},
+        post={**members(302), "no_role": 403},
+        data=_draft_data,
     ),
-    "approvals:decide": Access({**_visible(403), "radmann": 200}, kwargs=_submitted),
+    "approvals:queue": Access(get=only(["radmann"], 200)),
+    "approvals:archive": Access(get=only(["radmann"], 200)),
+    "approvals:detail": Access(get=_visible(200), kwargs=_submitted),
+    # Only the requester edits a draft; the rådmann and the leader may see but not edit.
+    "approvals:edit": Access(
+        get={**_visible(403), "kommunikasjon": 200},
+        post={**_visible(403), "kommunikasjon": 302},
+        kwargs=_draft,
+        data=_draft_data,
+    ),
+    "approvals:withdraw": Access(post={**_visible(403), "kommunikasjon": 302}, kwargs=_submitted),
+    "approvals:decide": Access(
+        get={**_visible(403), "radmann": 200},
+        post={**_visible(403), "radmann": 302},
+        kwargs=_submitted,
+        data=_decision,
+    ),
     # The owner (the unit's leader) may ask to close; the rådmann sees the account but
     # does not ask himself; others do not see the account's closing page.
-    "approvals:close_account": Access({**members(403), "leder": 200}, kwargs=_account),
+    "approvals:close_account": Access(
+        get={**members(403), "leder": 200},
+        post={**members(403), "leder": 302},
+        kwargs=_account,
+        data=_closing,
+    ),
 }
 
 
@@ -101,12 +130,19 @@ def _radmann_only(status: int) -> dict[str, int]:
 
 OTHERS = "another person's request"
 OBJECT_ACCESS: dict[str, Access] = {
-    f"approvals:detail [{OTHERS}]": Access(_radmann_only(200), kwargs=_others_submitted),
-    f"approvals:edit [{OTHERS}]": Access(_radmann_only(403), kwargs=_others_draft),
-    f"approvals:withdraw [{OTHERS}]": Access(
-        _radmann_only(403), method="post", kwargs=_others_submitted
+    f"approvals:detail [{OTHERS}]": Access(get=_radmann_only(200), kwargs=_others_submitted),
+    f"approvals:edit [{OTHERS}]": Access(
+        get=_radmann_only(403), post=_radmann_only(403), kwargs=_others_draft, data=_draft_data
     ),
-    f"approvals:decide [{OTHERS}]": Access(_radmann_only(200), kwargs=_others_submitted),
+    f"approvals:withdraw [{OTHERS}]": Access(post=_radmann_only(403), kwargs=_others_submitted),
+    f"approvals:decide [{OTHERS}]": Access(
+        get=_radmann_only(200),
+        post=_radmann_only(302),
+        kwargs=_others_submitted,
+        data=_decision,
+    ),
     # Every member sees the account; no persona owns it or leads its unit.
-    "approvals:close_account [another unit's account]": Access(members(403), kwargs=_other_account),
+    "approvals:close_account [another unit's account]": Access(
+        get=members(403), post=members(403), kwargs=_other_account, data=_closing
+    ),
 }

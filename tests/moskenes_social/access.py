@@ -2,7 +2,8 @@
 
 from moskenes_social.notifications.services import notification_create
 from tests.access import Access, everyone, members, only
-from tests.conftest import Persona
+from tests.conftest import PERSONA_NAMES, Persona
+from tests.factories import PASSWORD
 
 
 def _radmann_notification(personas: dict[str, Persona]) -> dict[str, object]:
@@ -11,25 +12,58 @@ def _radmann_notification(personas: dict[str, Persona]) -> dict[str, object]:
     return {"notification_id": notification_create(recipient=user, subject="Test").pk}
 
 
+def _notifications(personas: dict[str, Persona]) -> dict[str, object]:
+    """One unread notification for every persona with a user, so that each has one to read."""
+    for persona in personas.values():
+        if persona.user is not None:
+            notification_create(recipient=persona.user, subject="Test")
+    return {}
+
+
+def _login(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"username": "leder", "password": PASSWORD}
+
+
+def _new_password(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    new = "fjellvann-lofoten-91"
+    return {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+
+
+def _reset(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"email": "leder@example.org"}
+
+
+def _reset_confirm(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    new = "fjellvann-lofoten-91"
+    return {"new_password1": new, "new_password2": new}
+
+
 ACCESS: dict[str, Access] = {
-    "home": Access(members(200)),
-    "healthz": Access(everyone(200)),
-    "login": Access(everyone(200)),
-    "logout": Access(everyone(302), method="post"),
-    "password_change": Access(members(200)),
-    "password_change_done": Access(members(200)),
-    "password_reset": Access(everyone(200)),
-    "password_reset_done": Access(everyone(200)),
+    "home": Access(get=members(200)),
+    "healthz": Access(get=everyone(200)),
+    # Anyone may log in, as someone else too (here everyone logs in as "leder").
+    "login": Access(get=everyone(200), post=everyone(302), data=_login),
+    "logout": Access(post=everyone(302)),
+    "password_change": Access(get=members(200), post=members(302), data=_new_password),
+    "password_change_done": Access(get=members(200)),
+    # The reset is mailed, whoever asks; the page says the same for any address.
+    "password_reset": Access(get=everyone(200), post=everyone(302), data=_reset),
+    "password_reset_done": Access(get=everyone(200)),
+    # An invalid link: the page says so, and a new password posted to it is not set.
     "password_reset_confirm": Access(
-        everyone(200), kwargs=lambda p: {"uidb64": "MQ", "token": "ugyldig"}
+        get=everyone(200),
+        post=everyone(200),
+        kwargs=lambda p: {"uidb64": "MQ", "token": "ugyldig"},
+        data=_reset_confirm,
+        changes_nothing=tuple(PERSONA_NAMES),
     ),
-    "password_reset_complete": Access(everyone(200)),
-    "notifications:list": Access(members(200)),
+    "password_reset_complete": Access(get=everyone(200)),
+    "notifications:list": Access(get=members(200)),
     "notifications:read": Access(
-        {**members(404), "radmann": 302}, method="post", kwargs=_radmann_notification
+        post={**members(404), "radmann": 302}, kwargs=_radmann_notification
     ),
-    "notifications:read_all": Access(members(302), method="post"),
-    "audit:list": Access(only(["radmann"], 200)),
+    "notifications:read_all": Access(post=members(302), kwargs=_notifications),
+    "audit:list": Access(get=only(["radmann"], 200)),
 }
 
 
@@ -43,6 +77,10 @@ def _leader_notification(personas: dict[str, Persona]) -> dict[str, object]:
 # included (he reads the log, not other people's inboxes).
 OBJECT_ACCESS: dict[str, Access] = {
     "notifications:read [another person's notification]": Access(
-        {**members(404), "leder": 302}, method="post", kwargs=_leader_notification
+        post={**members(404), "leder": 302}, kwargs=_leader_notification
     ),
+}
+
+NO_OBJECT_CASE: dict[str, str] = {
+    "password_reset_confirm": "a link with a token, not an object of a unit or person",
 }

@@ -14,6 +14,10 @@ def _attempt(personas: dict[str, Persona]) -> dict[str, object]:
 
 
 ACCESS: dict[str, Access] = {
-    "people:login_locks": Access(only(["radmann"], 200)),
-    "people:login_lock_lift": Access(only(["radmann"], 302), method="post", kwargs=_attempt),
+    "people:login_locks": Access(get=only(["radmann"], 200)),
+    "people:login_lock_lift": Access(post=only(["radmann"], 302), kwargs=_attempt),
+}
+
+NO_OBJECT_CASE: dict[str, str] = {
+    "people:login_lock_lift": "a login lock belongs to no unit; only the rådmann lifts any",
 }

@@ -8,6 +8,10 @@ Everyone else gets 404. The ingest API and the webhook are for machines: without
 401, without a valid verification token 403, for everyone alike.
 """
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from accounts.models import Account, PostStatus
 from tests.access import Access, another_unit, everyone, members
 from tests.accounts.factories import make_account
@@ -51,24 +55,85 @@ def _see(status: int, acting: list[str], acting_status: int) -> dict[str, int]:
     }
 
 
+# --- What the forms send: data each accepts.
+
+
+def _register(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    seen = timezone.localtime() - timedelta(hours=1)
+    return {
+        "account": _account(personas).pk,
+        "author": "Kari",
+        "text": "Hvor er bussen?",
+        "url": "https://www.facebook.com/5",
+        "posted_at": seen.strftime("%Y-%m-%dT%H:%M"),
+        "platform_id": "5",
+    }
+
+
+def _triage(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"category": "question", "expects_answer": "yes"}
+
+
+def _answer(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"text": "Torsdag kl. 18.", "url": "https://www.facebook.com/1"}
+
+
+def _close(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"reason": "no_answer_expected"}
+
+
+def _reopen(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"reason": "Nytt spørsmål i tråden"}
+
+
+def _token(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"name": "Skript"}
+
+
+def _page(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"page_id": "12345"}
+
+
 RESPONSIBLE = ["leder", "kommunikasjon"]
 OWNER = ["leder"]
+ACT = _see(403, RESPONSIBLE, 302)
 
 ACCESS: dict[str, Access] = {
-    "posts:inbox": Access(members(200)),
-    "posts:register": Access(members(200)),
-    "posts:detail": Access(_see(200, RESPONSIBLE, 200), kwargs=_post_kwargs),
-    "posts:triage": Access(_see(403, RESPONSIBLE, 200), kwargs=_post_kwargs),
-    "posts:answer": Access(_see(403, RESPONSIBLE, 200), kwargs=_post_kwargs),
-    "posts:close": Access(_see(403, RESPONSIBLE, 200), kwargs=_post_kwargs),
-    "posts:remove": Access(_see(403, RESPONSIBLE, 200), kwargs=_post_kwargs),
-    "posts:reopen": Access(_see(403, RESPONSIBLE, 200), kwargs=_answered_post_kwargs),
-    "posts:token_create": Access(_see(403, OWNER, 200), kwargs=_account_kwargs),
-    "posts:token_revoke": Access(_see(403, OWNER, 302), method="post", kwargs=_token_kwargs),
-    "posts:facebook_page": Access(_see(403, OWNER, 200), kwargs=_account_kwargs),
-    # Machines: no login; a missing token is 401 and a failed handshake 403 for everyone.
-    "posts:ingest": Access(everyone(401), method="post", kwargs=_account_kwargs),
-    "posts:facebook_webhook": Access(everyone(403)),
+    "posts:inbox": Access(get=members(200)),
+    # Anyone may open the form; it offers only the accounts one answers for, so to
+    # anyone else the account posted is not a choice (the form again, nothing stored).
+    "posts:register": Access(
+        get=members(200),
+        post={**members(200), **dict.fromkeys(RESPONSIBLE, 302)},
+        data=_register,
+        changes_nothing=("radmann", "kriseleder", "ordforer", "no_role"),
+    ),
+    "posts:detail": Access(get=_see(200, RESPONSIBLE, 200), kwargs=_post_kwargs),
+    "posts:triage": Access(
+        get=_see(403, RESPONSIBLE, 200), post=ACT, kwargs=_post_kwargs, data=_triage
+    ),
+    "posts:answer": Access(
+        get=_see(403, RESPONSIBLE, 200), post=ACT, kwargs=_post_kwargs, data=_answer
+    ),
+    "posts:close": Access(
+        get=_see(403, RESPONSIBLE, 200), post=ACT, kwargs=_post_kwargs, data=_close
+    ),
+    "posts:remove": Access(get=_see(403, RESPONSIBLE, 200), post=ACT, kwargs=_post_kwargs),
+    "posts:reopen": Access(
+        get=_see(403, RESPONSIBLE, 200), post=ACT, kwargs=_answered_post_kwargs, data=_reopen
+    ),
+    # The new token is shown once, on a page of its own (200).
+    "posts:token_create": Access(
+        get=_see(403, OWNER, 200), post=_see(403, OWNER, 200), kwargs=_account_kwargs, data=_token
+    ),
+    "posts:token_revoke": Access(post=_see(403, OWNER, 302), kwargs=_token_kwargs),
+    "posts:facebook_page": Access(
+        get=_see(403, OWNER, 200), post=_see(403, OWNER, 302), kwargs=_account_kwargs, data=_page
+    ),
+    # Machines: no login; a missing token is 401 and a failed handshake or a missing
+    # signature 403 for everyone.
+    "posts:ingest": Access(post=everyone(401), kwargs=_account_kwargs),
+    "posts:facebook_webhook": Access(get=everyone(403), post=everyone(403)),
 }
 
 
@@ -87,6 +152,10 @@ def _other_post_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
     return {"post_id": make_post(account=_other_account(personas)).pk}
 
 
+def _other_answered_post_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    return {"post_id": make_post(account=_other_account(personas), status=PostStatus.ANSWERED).pk}
+
+
 def _other_account_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
     return {"account_id": _other_account(personas).pk}
 
@@ -97,6 +166,14 @@ def _other_token_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
     return {"token_id": token.pk}
 
 
+def _token_of_another_account(
+    personas: dict[str, Persona], kwargs: dict[str, object]
+) -> dict[str, str]:
+    """A valid token, of the personas' own account: not one for the account posted to."""
+    _token, raw = make_token(account=_account(personas), created_by=persona_user(personas, "leder"))
+    return {"Authorization": f"Bearer {raw}"}
+
+
 def _outsider(status: int) -> dict[str, int]:
     """The overview roles get ``status``; the leader of another unit and no_role 404."""
     return {**members(status), "leder": 404, "no_role": 404}
@@ -104,16 +181,33 @@ def _outsider(status: int) -> dict[str, int]:
 
 OTHER = "another unit's account"
 OBJECT_ACCESS: dict[str, Access] = {
-    f"posts:detail [{OTHER}]": Access(_outsider(200), kwargs=_other_post_kwargs),
-    f"posts:triage [{OTHER}]": Access(_outsider(403), kwargs=_other_post_kwargs),
-    f"posts:answer [{OTHER}]": Access(_outsider(403), kwargs=_other_post_kwargs),
-    f"posts:close [{OTHER}]": Access(_outsider(403), kwargs=_other_post_kwargs),
-    f"posts:remove [{OTHER}]": Access(_outsider(403), kwargs=_other_post_kwargs),
-    f"posts:token_create [{OTHER}]": Access(_outsider(403), kwargs=_other_account_kwargs),
-    f"posts:token_revoke [{OTHER}]": Access(
-        _outsider(403), method="post", kwargs=_other_token_kwargs
+    f"posts:detail [{OTHER}]": Access(get=_outsider(200), kwargs=_other_post_kwargs),
+    f"posts:triage [{OTHER}]": Access(
+        get=_outsider(403), post=_outsider(403), kwargs=_other_post_kwargs, data=_triage
     ),
-    f"posts:facebook_page [{OTHER}]": Access(_outsider(403), kwargs=_other_account_kwargs),
-    # The ingest API answers machines alike: a missing token is 401 on any account.
-    f"posts:ingest [{OTHER}]": Access(everyone(401), method="post", kwargs=_other_account_kwargs),
+    f"posts:answer [{OTHER}]": Access(
+        get=_outsider(403), post=_outsider(403), kwargs=_other_post_kwargs, data=_answer
+    ),
+    f"posts:close [{OTHER}]": Access(
+        get=_outsider(403), post=_outsider(403), kwargs=_other_post_kwargs, data=_close
+    ),
+    f"posts:remove [{OTHER}]": Access(
+        get=_outsider(403), post=_outsider(403), kwargs=_other_post_kwargs
+    ),
+    f"posts:reopen [{OTHER}]": Access(
+        get=_outsider(403), post=_outsider(403), kwargs=_other_answered_post_kwargs, data=_reopen
+    ),
+    f"posts:token_create [{OTHER}]": Access(
+        get=_outsider(403), post=_outsider(403), kwargs=_other_account_kwargs, data=_token
+    ),
+    f"posts:token_revoke [{OTHER}]": Access(post=_outsider(403), kwargs=_other_token_kwargs),
+    f"posts:facebook_page [{OTHER}]": Access(
+        get=_outsider(403), post=_outsider(403), kwargs=_other_account_kwargs, data=_page
+    ),
+    # The ingest API answers machines alike: a missing token is 401 on any account, and
+    # a token of another account 403.
+    f"posts:ingest [{OTHER}]": Access(post=everyone(401), kwargs=_other_account_kwargs),
+    f"posts:ingest [{OTHER}, with a token of ours]": Access(
+        post=everyone(403), kwargs=_other_account_kwargs, headers=_token_of_another_account
+    ),
 }
