@@ -22,6 +22,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from moskenes_social.audit.services import event_record
+from moskenes_social.forms import reason_text
 from moskenes_social.notifications.services import notification_create, notifications_create
 from moskenes_social.people.models import Unit, User
 from moskenes_social.worktime import OSLO, add_working_days, is_working_day
@@ -149,7 +150,7 @@ def account_register_existing(
     did not come through an approved request."""
     if not can_register_existing(actor):
         raise PermissionDenied
-    if not note.strip():
+    if not reason_text(note):
         raise AccountError(
             {"note": _("Say why the account is registered without a request to approve.")}
         )
@@ -171,7 +172,7 @@ def account_register_existing(
         contact_email=contact_email,
         homepage=homepage,
         follow_up_interval_days=follow_up_interval_days,
-        origin_note=note.strip(),
+        origin_note=reason_text(note),
         owner=owner,
         responders=responders,
         official_since=since,
@@ -367,7 +368,7 @@ def _responsible_users(account: Account) -> list[User]:
 def account_close(*, actor: User, account: Account, reason: str) -> Account:
     """Close an active or suspended account for good: out of the public register, its
     responsibilities ended (kept as history), the people who had them told."""
-    if not reason.strip():
+    if not reason_text(reason):
         raise AccountError({"reason": _("Give a reason for closing the account.")})
     now = timezone.now()
     closed = Account.objects.filter(
@@ -387,7 +388,7 @@ def account_close(*, actor: User, account: Account, reason: str) -> Account:
         actor=actor,
         action="accounts.account_closed",
         target=account,
-        reason=reason.strip(),
+        reason=reason_text(reason),
         data={"from": previous_status},
     )
     leaders = list(account.unit.leaders.filter(is_active=True))
@@ -395,7 +396,7 @@ def account_close(*, actor: User, account: Account, reason: str) -> Account:
         recipients=[*responsible, *leaders],
         subject=_("%(account)s is closed") % {"account": account},
         body=_("The official account %(account)s was closed by %(actor)s. Reason: %(reason)s")
-        % {"account": account, "actor": actor, "reason": reason.strip()},
+        % {"account": account, "actor": actor, "reason": reason_text(reason)},
         url=_account_url(account),
     )
     register_invalidate()
@@ -407,7 +408,7 @@ def account_suspend(*, actor: User, account: Account, reason: str) -> Account:
     """Take an active account out of use for a while (out of the register, no reminders)."""
     if not can_suspend(actor, account):
         raise PermissionDenied
-    if not reason.strip():
+    if not reason_text(reason):
         raise AccountError({"reason": _("Give a reason for suspending the account.")})
     updated = Account.objects.filter(pk=account.pk, status=AccountStatus.ACTIVE).update(
         status=AccountStatus.SUSPENDED, next_follow_up_reminder_at=None
@@ -417,13 +418,13 @@ def account_suspend(*, actor: User, account: Account, reason: str) -> Account:
     account.status = AccountStatus.SUSPENDED
     account.next_follow_up_reminder_at = None
     event_record(
-        actor=actor, action="accounts.account_suspended", target=account, reason=reason.strip()
+        actor=actor, action="accounts.account_suspended", target=account, reason=reason_text(reason)
     )
     notifications_create(
         recipients=_responsible_users(account),
         subject=_("%(account)s is suspended") % {"account": account},
         body=_("%(actor)s suspended the official account %(account)s. Reason: %(reason)s")
-        % {"account": account, "actor": actor, "reason": reason.strip()},
+        % {"account": account, "actor": actor, "reason": reason_text(reason)},
         url=_account_url(account),
     )
     register_invalidate()
@@ -447,7 +448,7 @@ def account_resume(*, actor: User, account: Account, reason: str = "") -> Accoun
     for field, value in schedule.items():
         setattr(account, field, value)
     event_record(
-        actor=actor, action="accounts.account_resumed", target=account, reason=reason.strip()
+        actor=actor, action="accounts.account_resumed", target=account, reason=reason_text(reason)
     )
     notifications_create(
         recipients=_responsible_users(account),

@@ -1,8 +1,8 @@
 """The guideline as versioned records: a document, its versions, their rules, and who read them.
 
 An adopted version and its rules never change: corrections are a new version. Services
-refuse, ``save`` refuses, and on PostgreSQL triggers (migration 0003) refuse UPDATE and
-DELETE, except the one transition a later adoption makes: adopted -> superseded.
+refuse, ``save`` refuses, and on PostgreSQL triggers (migrations 0003 and 0004) refuse UPDATE,
+DELETE and TRUNCATE, except the one transition a later adoption makes: adopted -> superseded.
 """
 
 from collections.abc import Collection
@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from moskenes_social.bounds import EARLIEST_DATE
 
 from .errors import ImmutableError
 
@@ -107,6 +109,13 @@ class GuidelineVersion(models.Model):
         verbose_name_plural = _("guideline versions")
         constraints = [
             models.UniqueConstraint(fields=["guideline", "number"], name="policy_version_number"),
+            # The window of ``moskenes_social.bounds``: no guideline is older than 2004.
+            models.CheckConstraint(
+                condition=(Q(adopted_on__isnull=True) | Q(adopted_on__gte=EARLIEST_DATE))
+                & (Q(effective_from__isnull=True) | Q(effective_from__gte=EARLIEST_DATE)),
+                name="policy_version_dates_in_window",
+                violation_error_message=_("The date cannot be before 1 January 2004."),
+            ),
             # One draft at a time: the rådmann edits one proposal, not competing ones.
             models.UniqueConstraint(
                 fields=["guideline"],

@@ -22,6 +22,7 @@ from accounts.lockout import crisis_covering
 from accounts.models import Account, AccountStatus, CrisisMessage, CrisisPeriod, CrisisStatus, Post
 from accounts.posts.services import post_answer, posts_postpone
 from moskenes_social.audit.services import event_record
+from moskenes_social.forms import reason_text
 from moskenes_social.notifications.services import (
     NotificationDraft,
     notifications_create,
@@ -103,7 +104,7 @@ def crisis_start(
     """
     if not can_start_crisis(actor):
         raise PermissionDenied
-    if not reason.strip():
+    if not reason_text(reason):
         raise CrisisError({"reason": _("Say why crisis mode is started.")})
     text, link = _message_clean(text=message_text, link=message_link)
     chosen = list({account.pk: account for account in accounts}.values())
@@ -116,7 +117,7 @@ def crisis_start(
         raise CrisisError(_already_active_message())
     now = timezone.now()
     crisis = CrisisPeriod(
-        reason=reason.strip(),
+        reason=reason_text(reason),
         started_by=actor,
         started_at=now,
         covers_all_accounts=covers_all_accounts,
@@ -215,18 +216,18 @@ def crisis_end(*, actor: User, crisis: CrisisPeriod, summary: str) -> CrisisPeri
     """
     if not can_end_crisis(actor, crisis):
         raise PermissionDenied
-    if not summary.strip():
+    if not reason_text(summary):
         raise CrisisError({"summary": _("Write a short summary of the crisis.")})
     now = timezone.now()
     ended = CrisisPeriod.objects.filter(pk=crisis.pk, status=CrisisStatus.ACTIVE).update(
-        status=CrisisStatus.ENDED, ended_at=now, ended_by=actor, summary=summary.strip()
+        status=CrisisStatus.ENDED, ended_at=now, ended_by=actor, summary=reason_text(summary)
     )
     if ended != 1:
         raise CrisisError(_("The crisis has already ended."))
     crisis.status = CrisisStatus.ENDED
     crisis.ended_at = now
     crisis.ended_by = actor
-    crisis.summary = summary.strip()
+    crisis.summary = reason_text(summary)
     duration = now - crisis.started_at
     postponed = posts_postpone(posts=crisis_open_posts(crisis=crisis), by=duration)
     event_record(

@@ -38,6 +38,7 @@ from accounts.models import (
 from moskenes_social.audit.services import event_record
 from moskenes_social.bounds import EARLIEST, time_window_check
 from moskenes_social.db import insert_unless_stored
+from moskenes_social.forms import reason_text
 from moskenes_social.people.models import User
 from moskenes_social.worktime import add_working_hours, working_hours_between
 from policy.parameters import PolicyParameters
@@ -480,7 +481,7 @@ def post_close(*, actor: User, post: Post, reason: str, note: str = "") -> Post:
         message=_("Only a post that awaits an answer can be closed."),
         status=PostStatus.CLOSED,
         close_reason=reason,
-        close_note=note.strip(),
+        close_note=reason_text(note),
         closed_at=now,
         closed_by=actor,
         **_STOP_REMINDERS,
@@ -490,7 +491,7 @@ def post_close(*, actor: User, post: Post, reason: str, note: str = "") -> Post:
         action="posts.post_closed",
         target=post,
         reason=str(CloseReason(reason).label),
-        data={"close_reason": reason, "note_chars": len(note.strip())},
+        data={"close_reason": reason, "note_chars": len(reason_text(note))},
     )
     return post
 
@@ -530,7 +531,7 @@ def post_reopen(*, actor: User, post: Post, reason: str) -> Post:
     wrong): a new deadline counts from now and the reminders start over. The earlier
     answer or closing stays in the post's log."""
     _check_may_act(actor=actor, account=post.account)
-    reason = reason.strip()
+    reason = reason_text(reason)
     if not reason:
         raise PostError({"reason": _("Give a reason for reopening the post.")})
     current = Post.objects.select_related("account").get(pk=post.pk)

@@ -195,3 +195,19 @@ def test_the_migration_repairs_rows_stored_outside_the_bounds(unit: Unit) -> Non
     assert post.posted_at == received and post.due_at == received + timedelta(days=1)
     assert post.due_at != due or due == received + timedelta(days=1)
     assert account.follow_up_interval_days == 60 and account.answer_deadline_working_hours is None
+
+
+def test_the_database_refuses_a_guideline_version_dated_before_2004(
+    personas: dict[str, Persona],
+) -> None:
+    from datetime import date
+
+    from policy.models import GuidelineVersion
+    from tests.policy.factories import make_draft
+
+    radmann = personas["radmann"].user
+    assert radmann is not None
+    draft = make_draft(actor=radmann)
+    for field in ("adopted_on", "effective_from"):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            GuidelineVersion.objects.filter(pk=draft.pk).update(**{field: date(2003, 12, 31)})

@@ -536,3 +536,15 @@ def test_the_migration_redacts_staffs_words_already_in_the_log(
     # The log is append-only again.
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
         Event.objects.filter(pk=answered.pk).update(reason="x")
+
+
+def test_a_reason_of_invisible_characters_is_no_reason(
+    account: Account, people: dict[str, User]
+) -> None:
+    """Services read reasons as forms do (``reason_text``): zero-width characters alone
+    are refused like a blank, by a caller that skips the forms too."""
+    post = make_post(account=account)
+    post_answer(actor=people["svarer1"], post=post, text="Svar")
+    with pytest.raises(PostError):
+        post_reopen(actor=people["svarer1"], post=post, reason="\u200b\ufeff\u2060 ")
+    assert fresh(post).status == PostStatus.ANSWERED
