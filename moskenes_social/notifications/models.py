@@ -8,9 +8,11 @@ class EmailStatus(models.TextChoices):
     """Delivery of a notification's e-mail.
 
     Transitions: pending -> sending (claimed by a conditional update) -> sent | failed;
-    sending -> pending when the send raised and attempts remain; pending -> skipped when
-    the recipient has no address. A claimed row is never sent again, so each
-    notification is e-mailed at most once.
+    sending -> pending when the send raised and attempts remain; sending -> pending | failed
+    when the claim is older than ``NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT`` (its worker was lost
+    mid-send); pending -> skipped when the recipient has no address. Each notification is
+    e-mailed exactly once, except across a crash between the SMTP server's acceptance and
+    the row's update: then at least once.
     """
 
     PENDING = "pending", _("Waiting")
@@ -57,6 +59,13 @@ class Notification(models.Model):
                 fields=["created_at"],
                 name="notif_email_pending",
                 condition=Q(email_status="pending"),
+            ),
+            # notification_emails_release_stale (the same beat sweep) finds claims whose
+            # worker was lost mid-send.
+            models.Index(
+                fields=["email_claimed_at"],
+                name="notif_email_sending",
+                condition=Q(email_status="sending"),
             ),
         ]
 

@@ -3,10 +3,12 @@
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from moskenes_social.people.models import User
@@ -114,17 +116,21 @@ def _enqueue(ids: list[int]) -> None:
 def notification_email_send(*, notification_id: int) -> bool:
     """Claim one pending e-mail by a conditional update, then send it. True if sent.
 
-    1. Claim: pending -> sending, only if still pending (two workers never both win).
+    1. Claim: pending -> sending, only if still pending (two workers never both win). The
+       claim's time is its token: only this claim may settle the row.
     2. Send through Django's e-mail backend.
-    3. Mark sent; on an error, back to pending while attempts remain, else failed.
+    3. Mark sent; on an error, back to pending while attempts remain, else failed. A
+       worker lost between 1 and 3 leaves the row sending; the sweep gives it back
+       (``notification_emails_release_stale``).
     """
-    now = timezone.now()
+    claimed_at = timezone.now()
     claimed = Notification.objects.filter(
         id=notification_id, email_status=EmailStatus.PENDING
-    ).update(email_status=EmailStatus.SENDING, email_claimed_at=now)
+    ).update(email_status=EmailStatus.SENDING, email_claimed_at=claimed_at)
     if claimed != 1:
         return False
     notification = Notification.objects.select_related("recipient").get(id=notification_id)
+    mine = Notification.objects.filter(id=notification_id, email_claimed_at=claimed_at)
     try:
         send_mail(
             subject=notification.subject,
@@ -135,17 +141,58 @@ def notification_email_send(*, notification_id: int) -> bool:
     except Exception:
         logger.exception("e-mail for notification %s failed", notification_id)
         attempts = notification.email_attempts + 1
-        Notification.objects.filter(id=notification_id, email_status=EmailStatus.SENDING).update(
+        mine.filter(email_status=EmailStatus.SENDING).update(
             email_status=(
                 EmailStatus.FAILED if attempts >= MAX_EMAIL_ATTEMPTS else EmailStatus.PENDING
             ),
             email_attempts=attempts,
         )
         return False
-    Notification.objects.filter(id=notification_id, email_status=EmailStatus.SENDING).update(
+    # Pending too: a send slower than the claim timeout was given back by the sweep, but
+    # nobody has claimed it since; marking it sent spares the person a second e-mail.
+    mine.filter(email_status__in=[EmailStatus.SENDING, EmailStatus.PENDING]).update(
         email_status=EmailStatus.SENT, emailed_at=timezone.now()
     )
     return True
+
+
+def notification_emails_release_stale() -> int:
+    """Give back the e-mails whose worker was lost mid-send. Returns how many.
+
+    1. A row claimed (sending) longer ago than ``NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT`` is
+       taken to be lost: the worker was killed or hung between the claim and the row's
+       update. The timeout is longer than any SMTP exchange, so a live send is left alone.
+    2. Its last attempt used, it is marked failed (a message that kills every worker
+       that sends it is not tried for ever); otherwise it goes back to pending, one
+       attempt counted, and the sweep sends it.
+    3. Each update is conditional on the row still being sending and stale, so two sweeps,
+       or a sweep and the worker finishing at last, never both move a row.
+
+    If the SMTP server had accepted the message before the worker was lost, the person
+    gets it again: at least once across such a crash, exactly once otherwise.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT)
+    stale = Notification.objects.filter(
+        email_status=EmailStatus.SENDING, email_claimed_at__lt=cutoff
+    )
+    failed = stale.filter(email_attempts__gte=MAX_EMAIL_ATTEMPTS - 1).update(
+        email_status=EmailStatus.FAILED, email_attempts=F("email_attempts") + 1
+    )
+    released = stale.update(
+        email_status=EmailStatus.PENDING, email_attempts=F("email_attempts") + 1
+    )
+    if released:
+        logger.warning(
+            "%d notification e-mails were claimed by a worker that was lost; sending again",
+            released,
+        )
+    if failed:
+        logger.error(
+            "%d notification e-mails were lost with a worker %d times; marked failed",
+            failed,
+            MAX_EMAIL_ATTEMPTS,
+        )
+    return released + failed
 
 
 def notification_email_send_next_pending() -> int | None:

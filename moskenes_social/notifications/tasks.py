@@ -1,6 +1,10 @@
 from celery import shared_task
 
-from .services import notification_email_send, notification_email_send_next_pending
+from .services import (
+    notification_email_send,
+    notification_email_send_next_pending,
+    notification_emails_release_stale,
+)
 
 
 @shared_task(ignore_result=True)
@@ -20,7 +24,9 @@ def notification_deliver(notification_id: int) -> bool:
 
 @shared_task(ignore_result=True)
 def notifications_deliver_pending() -> int:
-    """Beat sweep: send every e-mail still pending (a lost message, a broker outage)."""
+    """Beat sweep: give back the e-mails a lost worker left sending, then send every e-mail
+    still pending (a lost message, a broker outage, a killed worker)."""
+    notification_emails_release_stale()
     sent = 0
     while notification_email_send_next_pending() is not None:
         sent += 1

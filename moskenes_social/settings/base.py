@@ -12,7 +12,17 @@ from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import database_from_url, env_bool, env_int, env_list, env_positive_int, env_str, mailers
+from .env import (
+    cache_from_url,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_positive_int,
+    env_str,
+    ipware_settings,
+    mailers,
+)
 
 # Lets admin classes and querysets be subscripted for the type checker at run time.
 django_stubs_ext.monkeypatch()
@@ -56,6 +66,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside SessionMiddleware, so the session it refreshes is saved on the way out.
+    "moskenes_social.people.middleware.SessionIdleMiddleware",
+    # After CsrfViewMiddleware: a forged request is refused before it is counted.
+    "moskenes_social.people.middleware.PasswordResetLimitMiddleware",
     # Only views marked with @login_not_required are public.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -114,6 +128,11 @@ DATABASES = {
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'moskenes_social.sqlite3'}")
     )
 }
+# The default cache holds the public register's entries and the password-reset counters.
+# Empty CACHE_URL: each process's own memory (development, tests). Production names Redis,
+# so that every worker sees the same counts and the same register version.
+# https://docs.djangoproject.com/en/6.1/topics/cache/#redis
+CACHES = cache_from_url(env_str("CACHE_URL", ""))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # An index that carries a column for PostgreSQL (``posts_open_by_due_account``) is a plain
 # index on SQLite (``make run``, tests without a server), which says so on every check.
@@ -134,12 +153,42 @@ AUTHENTICATION_BACKENDS = [
 # from that address only, not the whole address (a town hall sits behind one address).
 # The rådmann lifts a lock at /innlogging/sperrer/; an operator with `manage.py axes_reset`.
 # https://django-axes.readthedocs.io/en/latest/4_configuration.html
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=3, maximum=100)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30))
+# The lockout page (registration/locked_out.html) says how long a lock lasts from this.
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1, maximum=1440))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# A username longer than django-axes' 255-character columns would be a 500 when the
+# failure is recorded; no user's name is that long, so the rest is never compared.
+AXES_USERNAME_CALLABLE = "moskenes_social.people.auth.axes_username"
+# The client's address, which locks count by, behind TRUSTED_PROXY_COUNT reverse proxies
+# (0 = none: the connection's address, X-Forwarded-For unread). What a client wrote into
+# X-Forwarded-For itself, left of what the proxies added, is never believed
+# (``env.ipware_settings``). Lenient parsing (IPWARE_STRICT off) skips a malformed entry
+# a client forged instead of dropping the whole header, which would count every such
+# client under the proxy's address again.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html#configuring-reverse-proxies
+# https://github.com/un33k/django-ipware#advanced-users
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+AXES_IPWARE_PROXY_COUNT, AXES_IPWARE_META_PRECEDENCE_ORDER = ipware_settings(TRUSTED_PROXY_COUNT)
+IPWARE_STRICT = False
+
+# A session ends after this many minutes without a request (default: a working day);
+# ``people.middleware.SessionIdleMiddleware`` moves the end on as the user works.
+# https://docs.djangoproject.com/en/6.1/ref/settings/#session-cookie-age
+SESSION_COOKIE_AGE = 60 * env_int("SESSION_IDLE_MINUTES", 8 * 60, minimum=5, maximum=7 * 24 * 60)
+
+# Password-reset e-mails: at most so many requests an hour from one address and for one
+# e-mail address; beyond that the page says what it always says and sends nothing.
+# Counted in the default cache (CACHE_URL: Redis in production, so all workers share it).
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env_int(
+    "PASSWORD_RESET_PER_ADDRESS_PER_HOUR", 20, minimum=1, maximum=1000
+)
+PASSWORD_RESET_PER_EMAIL_PER_HOUR = env_int(
+    "PASSWORD_RESET_PER_EMAIL_PER_HOUR", 3, minimum=1, maximum=100
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -189,6 +238,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 MAILERS = mailers(default_backend="django.core.mail.backends.console.EmailBackend", var_dir=VAR_DIR)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sosiale-medier@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds after which a notification e-mail still claimed ("sending") is taken to be lost
+# with its worker: the beat sweep gives it back to pending. Longer than any SMTP exchange,
+# so a live send is never taken over; 60 to 86400 (the app refuses to start otherwise).
+# docs/operations.md, "How the pieces fit"
+NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT = env_positive_int("NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT", 15 * 60)
 
 # --- Celery -------------------------------------------------------------------------------
 # Default broker: Celery's filesystem transport under var/, so a first run needs no server.

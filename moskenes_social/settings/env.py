@@ -30,14 +30,23 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false/1/0/yes/no), got {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """An integer; with ``minimum``/``maximum``, one in that range (the default too)."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+        value = default
+    else:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ImproperlyConfigured(
+            f"{name} must be an integer from {minimum} to {maximum}, got {value!r}"
+        )
+    return value
 
 
 def env_positive_int(name: str, default: int) -> int:
@@ -101,3 +110,28 @@ def mailers(*, default_backend: str, var_dir: Path) -> dict[str, dict[str, objec
     elif backend.endswith("filebased.EmailBackend"):
         options = {"file_path": str(var_dir / "mail")}
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+def cache_from_url(url: str) -> dict[str, dict[str, object]]:
+    """CACHES from ``redis://host:port/db`` (or ``rediss://``); empty = each process's memory."""
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if urlsplit(url).scheme in {"redis", "rediss"}:
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+    raise ImproperlyConfigured("CACHE_URL must be empty or a redis:// or rediss:// URL")
+
+
+def ipware_settings(trusted_proxy_count: int) -> tuple[int | None, tuple[str, ...]]:
+    """django-axes' AXES_IPWARE_PROXY_COUNT and AXES_IPWARE_META_PRECEDENCE_ORDER for a
+    client behind ``trusted_proxy_count`` reverse proxies.
+
+    Each proxy appends the address it was reached from to X-Forwarded-For, and the last
+    proxy is the connection itself (REMOTE_ADDR), so the client is the entry that many
+    minus one from the right; ipware counts that many proxies after it in the header.
+    No proxy: the connection's address, and the header is not read at all.
+    """
+    if trusted_proxy_count == 0:
+        return None, ("REMOTE_ADDR",)
+    return trusted_proxy_count - 1, ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")

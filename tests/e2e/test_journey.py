@@ -199,6 +199,9 @@ def _journey_settings(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     # that last as long as the browser keep the logins independent of the real date.
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     settings.CSRF_COOKIE_AGE = None
+    # The clock jumps by working days with everyone logged in: the sessions of this
+    # simulated week outlive the idle time of a real working day.
+    settings.SESSION_COOKIE_AGE = 14 * 24 * 3600
     # Notifications are written by the services; their e-mail goes out when the test runs
     # the beat's sweep (below), not through a broker message.
     monkeypatch.setattr("moskenes_social.notifications.services._enqueue", lambda ids: None)

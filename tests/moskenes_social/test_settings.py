@@ -9,7 +9,14 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from moskenes_social.settings.env import database_from_url, env_bool, env_int, env_positive_int
+from moskenes_social.settings.env import (
+    cache_from_url,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_positive_int,
+    ipware_settings,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,6 +43,82 @@ def test_positive_integers_refuse_zero_and_below(monkeypatch: pytest.MonkeyPatch
         monkeypatch.setenv("INGEST_MAX_BODY_BYTES", bad)
         with pytest.raises(ImproperlyConfigured):
             env_positive_int("INGEST_MAX_BODY_BYTES", 5)
+
+
+def test_integers_with_a_range_refuse_what_lies_outside(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert env_int("SESSION_IDLE_MINUTES", 480, minimum=5, maximum=10080) == 480
+    for good, value in [("5", 5), ("10080", 10080)]:
+        monkeypatch.setenv("SESSION_IDLE_MINUTES", good)
+        assert env_int("SESSION_IDLE_MINUTES", 480, minimum=5, maximum=10080) == value
+    for bad in ("4", "10081", "-1", "en dag"):
+        monkeypatch.setenv("SESSION_IDLE_MINUTES", bad)
+        with pytest.raises(ImproperlyConfigured, match="SESSION_IDLE_MINUTES"):
+            env_int("SESSION_IDLE_MINUTES", 480, minimum=5, maximum=10080)
+
+
+def test_cache_urls() -> None:
+    assert cache_from_url("")["default"] == {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+    }
+    redis = cache_from_url("redis://redis:6379/1")["default"]
+    assert redis == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://redis:6379/1",
+    }
+    with pytest.raises(ImproperlyConfigured):
+        cache_from_url("memcached://x:11211")
+
+
+def test_client_addresses_behind_trusted_proxies() -> None:
+    """No proxy: the connection's address only; behind n proxies, X-Forwarded-For holds
+    n - 1 of them after the client (the last proxy is the connection)."""
+    assert ipware_settings(0) == (None, ("REMOTE_ADDR",))
+    assert ipware_settings(1) == (0, ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"))
+    assert ipware_settings(3) == (2, ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"))
+
+
+def _settings_with_env(
+    extra_env: dict[str, str], expression: str
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env.update(extra_env)
+    code = f"from moskenes_social.settings import base; print({expression})"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_login_settings_come_from_the_environment() -> None:
+    result = _settings_with_env(
+        {
+            "TRUSTED_PROXY_COUNT": "2",
+            "SESSION_IDLE_MINUTES": "60",
+            "LOGIN_LOCKOUT_MINUTES": "45",
+            "PASSWORD_RESET_PER_EMAIL_PER_HOUR": "5",
+        },
+        "base.AXES_IPWARE_PROXY_COUNT, base.AXES_IPWARE_META_PRECEDENCE_ORDER,"
+        " base.SESSION_COOKIE_AGE, base.AXES_COOLOFF_TIME.total_seconds(),"
+        " base.PASSWORD_RESET_PER_EMAIL_PER_HOUR",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1 ('HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR') 3600 2700.0 5"
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("TRUSTED_PROXY_COUNT", "6"),
+        ("SESSION_IDLE_MINUTES", "0"),
+        ("LOGIN_LOCKOUT_MINUTES", "0"),
+        ("LOGIN_FAILURE_LIMIT", "1"),
+        ("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", "0"),
+        ("CACHE_URL", "memcached://x:11211"),
+    ],
+)
+def test_login_settings_out_of_range_stop_the_app(name: str, value: str) -> None:
+    result = _settings_with_env({name: value}, "1")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and name in result.stderr
 
 
 def test_database_urls() -> None:
