@@ -96,7 +96,8 @@ def database_from_url(url: str) -> dict[str, object]:
 
 
 def mailers(*, default_backend: str, var_dir: Path) -> dict[str, dict[str, object]]:
-    """MAILERS from EMAIL_BACKEND and, for SMTP, EMAIL_HOST/PORT/HOST_USER/HOST_PASSWORD/USE_TLS."""
+    """MAILERS from EMAIL_BACKEND and, for SMTP, EMAIL_HOST/PORT/HOST_USER/HOST_PASSWORD/
+    USE_TLS/TIMEOUT."""
     backend = env_str("EMAIL_BACKEND", default_backend)
     options: dict[str, object] = {}
     if backend.endswith("smtp.EmailBackend"):
@@ -106,6 +107,9 @@ def mailers(*, default_backend: str, var_dir: Path) -> dict[str, dict[str, objec
             "username": env_str("EMAIL_HOST_USER", ""),
             "password": env_str("EMAIL_HOST_PASSWORD", ""),
             "use_tls": env_bool("EMAIL_USE_TLS", False),
+            # A hung SMTP server must not hold a worker for ever; the e-mail claim's
+            # timeout (NOTIFICATIONS_EMAIL_CLAIM_TIMEOUT, 900 s by default) is longer.
+            "timeout": env_int("EMAIL_TIMEOUT", 60, minimum=5, maximum=600),
         }
     elif backend.endswith("filebased.EmailBackend"):
         options = {"file_path": str(var_dir / "mail")}

@@ -205,3 +205,16 @@ def test_postgresql_connections_run_without_jit() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+def test_smtp_exchanges_have_a_bounded_timeout(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from moskenes_social.settings.env import mailers
+
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    monkeypatch.setenv("EMAIL_BACKEND", smtp)
+    assert mailers(default_backend=smtp, var_dir=tmp_path)["default"]["OPTIONS"]["timeout"] == 60  # type: ignore[index]
+    monkeypatch.setenv("EMAIL_TIMEOUT", "6000")
+    with pytest.raises(ImproperlyConfigured):
+        mailers(default_backend=smtp, var_dir=tmp_path)
