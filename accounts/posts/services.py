@@ -36,7 +36,7 @@ from accounts.models import (
     PostStatus,
 )
 from moskenes_social.audit.services import event_record
-from moskenes_social.bounds import EARLIEST, time_window_check
+from moskenes_social.bounds import time_window_check
 from moskenes_social.db import insert_unless_stored
 from moskenes_social.forms import reason_text
 from moskenes_social.people.models import User
@@ -143,6 +143,14 @@ _STOP_REMINDERS: dict[str, Any] = {"next_reminder_at": None, "next_reminder_stag
 # --- Receiving posts ------------------------------------------------------------------------
 
 
+def _posted_at_check(posted_at: datetime) -> None:
+    """Refuse a time outside the window of ``moskenes_social.bounds`` (Norwegian)."""
+    try:
+        time_window_check(posted_at)
+    except ValidationError as exc:
+        raise PostError({"posted_at": exc.messages}) from None
+
+
 def _clean_text(text: str) -> str:
     text = text.strip()
     if not text:
@@ -230,10 +238,7 @@ def post_register(
         )
     if account.status != AccountStatus.ACTIVE:
         raise PostError(_("Posts can be registered on active accounts only."))
-    try:
-        time_window_check(posted_at)
-    except ValidationError as exc:
-        raise PostError({"posted_at": exc.messages}) from None
+    _posted_at_check(posted_at)
     platform_id = platform_id.strip()
     if platform_id and Post.objects.filter(account=account, platform_id=platform_id).exists():
         raise PostError({"platform_id": _("A post with this id is already registered.")})
@@ -288,8 +293,9 @@ def post_ingest(
         if existing is not None:
             return existing, False
         raise PostError(_("The account is not active and takes no posts."))
-    if posted_at < EARLIEST:
-        raise PostError({"posted_at": _("The time cannot be before 1 January 2004.")})
+    # A time in the future is taken as now; one before the window is refused.
+    posted_at = min(posted_at, timezone.now())
+    _posted_at_check(posted_at)
     text = _clean_text(text)
     with transaction.atomic(savepoint=False):
         post = _create(
@@ -299,7 +305,7 @@ def post_ingest(
             author=author,
             text=text,
             url=url,
-            posted_at=min(posted_at, timezone.now()),
+            posted_at=posted_at,
             registered_by=None,
             policy=policy,
         )
