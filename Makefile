@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 # the bench (requirements-dev.lock, which includes the first).
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock | sha1sum | cut -c1-12)
 ADDRESS ?= 127.0.0.1:8000
+# The Graph API stand-in's port (standins/meta_graph.py); settings/local.py points at it.
+GRAPH_STANDIN_PORT ?= 8765
 
 .PHONY: run setup test lint typecheck pytest messages clean bench bench-servers
 
@@ -22,13 +24,18 @@ setup: $(STAMP)
 	DJANGO_SETTINGS_MODULE=moskenes_social.settings.local $(BIN)/python manage.py migrate --no-input
 	DJANGO_SETTINGS_MODULE=moskenes_social.settings.local $(BIN)/python manage.py seed_demo
 
-# Web, Celery worker and Celery beat together; one Ctrl-C stops all three.
+# Web, Celery worker and beat, and the Graph API stand-in with the demo's Page connected to
+# it; one Ctrl-C stops them all.
 run: setup
 	@echo ""
 	@echo "Moskenes Social: http://$(ADDRESS)/  (log in with a demo user above)"
+	@echo "Graph API stand-in: http://127.0.0.1:$(GRAPH_STANDIN_PORT)/_standin/state"
 	@echo ""
 	@export DJANGO_SETTINGS_MODULE=moskenes_social.settings.local; \
+	export META_GRAPH_URL=$${META_GRAPH_URL:-http://127.0.0.1:$(GRAPH_STANDIN_PORT)/v25.0}; \
 	trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python -m standins.meta_graph --port $(GRAPH_STANDIN_PORT) & \
+	$(BIN)/python manage.py demo_standin --webhook http://$(ADDRESS)/innlegg/webhook/facebook/ || exit 1; \
 	$(BIN)/celery -A moskenes_social worker --loglevel=INFO --concurrency=2 & \
 	$(BIN)/celery -A moskenes_social beat --loglevel=INFO & \
 	$(BIN)/python manage.py runserver $(ADDRESS)

@@ -10,4 +10,8 @@ def follow_up_reminders_send() -> int:
 
 
 # Celery's autodiscovery imports only <app>.tasks; the posts' tasks live in a subpackage.
-from accounts.posts.tasks import post_reminders_send  # noqa: E402,F401
+from accounts.posts.tasks import (  # noqa: E402,F401
+    platform_action_send,
+    platform_outbox_sweep_task,
+    post_reminders_send,
+)

@@ -15,4 +15,5 @@ urlpatterns = [
         views.crisis_answer_official_view,
         name="answer_official",
     ),
+    path("holdt/<int:action_id>/", views.crisis_action_settle_view, name="action_settle"),
 ]

@@ -10,7 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import CrisisPeriod, Post
+from accounts.lockout import crisis_covering
+from accounts.models import CrisisPeriod, PlatformAction, Post
+from accounts.posts.delivery import platform_action_release
+from accounts.posts.outbox import acts_on_platform, connection_of
+from accounts.posts.selectors import actions_held
 from accounts.posts.services import PostError
 from moskenes_social.forms import add_service_error
 from moskenes_social.people.auth import request_user
@@ -27,6 +31,7 @@ from .selectors import (
     crisis_post_rows,
     crisis_post_stats,
     crisis_posts,
+    official_answer_text,
     people_to_notify,
 )
 from .services import (
@@ -199,18 +204,63 @@ def crisis_inbox_view(request: HttpRequest) -> HttpResponse:
             "current": current,
             "page": page,
             "rows": [(post, post.is_overdue(now)) for post in page.object_list],
+            "held": actions_held(),
         },
     )
 
 
 @require_POST
+def crisis_action_settle_view(request: HttpRequest, action_id: int) -> HttpResponse:
+    """Send (``decision=send``) or cancel what a crisis held back."""
+    if not permissions.can_use_crisis_inbox(request.user):
+        raise PermissionDenied
+    action = get_object_or_404(
+        PlatformAction.objects.select_related("account", "post"), id=action_id
+    )
+    send = request.POST.get("decision") == "send"
+    if platform_action_release(actor=request_user(request), action=action, send=send):
+        messages.success(
+            request,
+            _("It is on its way to Facebook.") if send else _("It is cancelled and not sent."),
+        )
+    else:
+        messages.error(request, _("Someone decided on it already."))
+    return redirect("crisis:inbox")
+
+
+@require_http_methods(["GET", "POST"])
 def crisis_answer_official_view(request: HttpRequest, post_id: int) -> HttpResponse:
-    """Answer one post with the official message, then back to where the button was."""
+    """GET: confirm, saying where the official message will appear (as the Page's reply on
+    Facebook, or recorded in the app only). POST: answer one post with it, then back to
+    where the button was."""
     # The role first: to anyone outside the crisis team, a post that exists and one that
     # does not answer alike (403), so the page tells no outsider which posts exist.
     if not permissions.can_use_crisis_inbox(request.user):
         raise PermissionDenied
     post = get_object_or_404(Post.objects.select_related("account__unit"), id=post_id)
+    next_url = request.POST.get("next", "") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    if request.method == "GET":
+        crisis = crisis_covering(account=post.account)
+        message = crisis_message_current(crisis=crisis) if crisis is not None else None
+        if message is None or not post.is_open:
+            messages.error(request, _("No crisis covers this post now; answer it as usual."))
+            return redirect("posts:detail", post_id=post.pk)
+        connection = connection_of(post.account)
+        return render(
+            request,
+            "crisis/answer_official_confirm.html",
+            {
+                "post": post,
+                "text": official_answer_text(message=message),
+                "on_platform": acts_on_platform(post, connection),
+                "connection": connection,
+                "next": next_url,
+            },
+        )
     try:
         crisis_post_answer_official(actor=request_user(request), post=post)
     except (CrisisError, PostError) as exc:
@@ -221,9 +271,6 @@ def crisis_answer_official_view(request: HttpRequest, post_id: int) -> HttpRespo
             _("Post %(number)s on %(account)s is answered with the official message.")
             % {"number": post.pk, "account": post.account.name},
         )
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if next_url:
         return redirect(next_url)
     return redirect("posts:detail", post_id=post.pk)

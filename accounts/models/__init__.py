@@ -1,7 +1,9 @@
 """The accounts app's models, one module per concern (as Wagtail's ``wagtail/models/``):
 ``account`` (accounts, responsibility, follow-up), ``posts`` (posts that may need an
-answer, their reminders, ingest tokens), ``crisis`` (crisis periods and their messages).
-``posts`` and ``crisis`` import ``account``, never each other; the rest of the code imports
+answer, their reminders, ingest tokens), ``crisis`` (crisis periods and their messages),
+``platform`` (the connection to a Page and the outbox of actions there). ``posts``,
+``crisis`` and ``platform`` import ``account``, never each other (``platform`` names the
+others by string); the rest of the code imports
 from here. Tables keep their names (``accounts_<model>``)."""
 
 from .account import (
@@ -15,6 +17,13 @@ from .account import (
     ResponsibilityRole,
 )
 from .crisis import CrisisMessage, CrisisPeriod, CrisisStatus
+from .platform import (
+    ActionKind,
+    ActionState,
+    ConnectionStatus,
+    PlatformAction,
+    PlatformConnection,
+)
 from .posts import (
     CloseReason,
     IngestToken,
@@ -29,6 +38,9 @@ __all__ = [
     "ANSWERING_ROLES",
     "Account",
     "AccountStatus",
+    "ActionKind",
+    "ActionState",
+    "ConnectionStatus",
     "CloseReason",
     "CrisisMessage",
     "CrisisPeriod",
@@ -37,6 +49,8 @@ __all__ = [
     "FollowUpStage",
     "IngestToken",
     "Platform",
+    "PlatformAction",
+    "PlatformConnection",
     "Post",
     "PostCategory",
     "PostReminder",

@@ -169,6 +169,17 @@ class Post(models.Model):
     )
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
+    # Where the account is connected to its Page (``PlatformConnection``): the comment is
+    # hidden there (sensitive, until removed), or is gone there (its author or Facebook
+    # removed it, or the app did): the post is then removed with nobody as remover.
+    hidden_on_platform = models.BooleanField(
+        _("hidden on the platform"), default=False, db_default=False
+    )
+    removed_on_platform = models.BooleanField(
+        _("removed on the platform"), default=False, db_default=False
+    )
+    # When its author last edited it on the platform (the text is the edited one).
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]

@@ -5,15 +5,27 @@ Facebook Page connection on the municipality's own page."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import Account, IngestToken, Platform, Post, PostCategory, PostSource
+from accounts.models import (
+    Account,
+    IngestToken,
+    Platform,
+    Post,
+    PostCategory,
+    PostSource,
+    PostStatus,
+    ResponsibilityRole,
+)
 from moskenes_social.people.models import Unit, User
 
+from .outbox import connection_of
 from .services import (
     account_facebook_page_set,
     ingest_token_create,
+    platform_connect,
     post_answer,
     post_ingest,
     post_register,
@@ -178,3 +190,58 @@ def seed_demo(*, users: dict[str, User], units: dict[str, Unit]) -> None:
             ingest_token_create(
                 actor=owner, account=own, name=f"Publiseringsverktøy ({settings.MUNICIPALITY_NAME})"
             )
+
+
+# The stand-in's Pages in `make run`: the municipality's (connected by the demo) and the
+# school's (for the tour: its owner connects it with this token). Not secrets: the
+# stand-in's, on loopback.
+DEMO_PAGE_TOKEN = "EAAdemo-municipality"  # noqa: S105
+SCHOOL_PAGE_ID = "100000000000042"
+SCHOOL_PAGE_TOKEN = "EAAdemo-reine-skole"  # noqa: S105
+
+
+def demo_standin_prepare(*, control_url: str, webhook_url: str) -> list[str]:
+    """Give the Graph API stand-in (just started, empty) the demo's Pages and the comments
+    the demo's Facebook posts are, point its webhooks at the app, and connect the
+    municipality's account to its Page if it is not yet. Returns what it did, for the log."""
+    done = []
+    with httpx.Client(base_url=control_url.rstrip("/") + "/", timeout=5) as control:
+        pages = [(DEMO_FACEBOOK_PAGE_ID, settings.MUNICIPALITY_NAME, DEMO_PAGE_TOKEN)]
+        pages.append((SCHOOL_PAGE_ID, "Reine skole", SCHOOL_PAGE_TOKEN))
+        for page_id, name, token in pages:
+            control.post("pages", json={"id": page_id, "name": name, "token": token})
+        control.post(
+            "webhook", json={"url": webhook_url, "app_secret": settings.FACEBOOK_APP_SECRET}
+        )
+        own = Account.objects.filter(facebook_page_id=DEMO_FACEBOOK_PAGE_ID).first()
+        if own is None:
+            return ["no demo account on the demo page"]
+        posts = Post.objects.filter(account=own, source=PostSource.FACEBOOK).exclude(
+            status=PostStatus.REMOVED
+        )
+        for post in posts:
+            control.post(
+                "comments",
+                json={
+                    "page_id": DEMO_FACEBOOK_PAGE_ID,
+                    "comment_id": post.platform_id,
+                    "message": post.text,
+                    "from_id": "7000000001",
+                    "from_name": post.author or "Innbygger",
+                    "webhook": False,
+                },
+            )
+        done.append(f"{posts.count()} demo comment(s) on the stand-in's Page")
+    if connection_of(own) is None:
+        owner = own.responsibilities.filter(
+            role=ResponsibilityRole.OWNER, ended_at__isnull=True
+        ).first()
+        if owner is not None:
+            platform_connect(
+                actor=owner.user,
+                account=own,
+                page_id=DEMO_FACEBOOK_PAGE_ID,
+                token=DEMO_PAGE_TOKEN,
+            )
+            done.append(f"{own.name} connected to the stand-in's Page")
+    return done

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -128,15 +129,33 @@ class TriageForm(forms.Form):
     )
 
 
+# Facebook takes comments of up to 8,000 characters.
+MAX_ANSWER_LENGTH = 8_000
+
+
 class AnswerForm(forms.Form):
+    """The answer: written here and sent as the Page's reply where the account is connected
+    (``on_platform``), else copied from the platform with a link to it."""
+
     text = forms.CharField(
         label=_("The answer given"),
+        max_length=MAX_ANSWER_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Copy the answer as it was published on the platform."),
     )
     url = forms.URLField(
         label=_("Link to the answer"), max_length=500, required=False, assume_scheme="https"
     )
+
+    def __init__(self, *args: Any, on_platform: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if on_platform:
+            del self.fields["url"]
+            self.fields["text"].label = _("The answer")
+            self.fields["text"].help_text = _(
+                "It is published as the Page's reply to the comment on Facebook, in your "
+                "name in the app's log."
+            )
 
 
 class CloseForm(forms.Form):
@@ -163,12 +182,24 @@ class TokenCreateForm(forms.Form):
 
 
 class FacebookPageForm(forms.Form):
+    """Connect the account to its Facebook Page: the app then answers, hides and removes
+    comments there. The token field is never filled in again."""
+
     page_id = forms.CharField(
         label=_("Facebook Page id"),
         max_length=64,
-        required=False,
+        validators=[
+            RegexValidator(r"^[0-9]+\Z", message=_("A Facebook Page id consists of digits only."))
+        ],
+        help_text=_("The page's numeric id (in the page's About section, «Page ID»)."),
+    )
+    token = forms.CharField(
+        label=_("Page access token"),
+        max_length=1_000,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
         help_text=_(
-            "The page's numeric id (in the page's About section, «Page ID»). Leave empty to "
-            "disconnect."
+            "A system user's token from the municipality's Business portfolio (recommended), "
+            "or a Page token. It is stored encrypted and never shown again."
         ),
     )

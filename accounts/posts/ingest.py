@@ -33,7 +33,7 @@ from moskenes_social.worktime import OSLO
 from policy.selectors import policy_of_version
 
 from .selectors import FacebookCommentTarget, facebook_comment_target, ingest_token_find
-from .services import PostError, ingest_token_mark_used, post_ingest
+from .services import PostError, ingest_token_mark_used, post_ingest, post_platform_event
 
 logger = logging.getLogger(__name__)
 
@@ -274,27 +274,57 @@ class FacebookComment:
     posted_at: datetime | None
 
 
-def _feed_comment(page_id: str, change: object) -> FacebookComment | None:
-    """The fields of a new comment by someone else than the page; None (logged) for
-    anything else. Reads the payload only."""
+@dataclass(frozen=True)
+class FeedEvent:
+    """A feed change on a stored post rather than a new one: the Page's own reply (our
+    answer's echo, or an answer given directly on Facebook), a citizen's edit, a removal."""
+
+    page_id: str
+    verb: str  # "page_reply", "edited", "remove"
+    comment_id: str
+    parent_id: str
+    message: str
+
+
+def _feed_change(page_id: str, change: object) -> FacebookComment | FeedEvent | None:
+    """A new comment by someone else than the page, or an event on a stored one; None
+    (logged) for anything else. Reads the payload only."""
     if not isinstance(change, dict) or change.get("field") != "feed":
         return None
     value = change.get("value")
-    if not isinstance(value, dict) or value.get("item") != "comment" or value.get("verb") != "add":
+    if not isinstance(value, dict) or value.get("item") != "comment":
         return None
+    verb = value.get("verb")
     sender = value.get("from")
     sender_id = sender.get("id") if isinstance(sender, dict) else None
-    if sender_id == page_id:
-        # The page's own comment: our answer, not a post to answer.
-        return None
     comment_id = value.get("comment_id")
     message = value.get("message")
+    if not isinstance(comment_id, str) or not comment_id or not storable_text(comment_id):
+        logger.info("facebook webhook: page %s sent a comment without id; ignored", page_id)
+        return None
+    comment_id = comment_id[:200].strip()
+    parent_id = value.get("parent_id")
+    parent_id = (
+        parent_id[:200].strip() if isinstance(parent_id, str) and storable_text(parent_id) else ""
+    )
+    text = message if isinstance(message, str) and storable_text(message) else ""
+    if verb == "remove":
+        return FeedEvent(page_id, "remove", comment_id, parent_id, "")
+    if str(sender_id) == page_id:
+        if verb == "add" and parent_id and text.strip():
+            # The page's own comment: our answer's echo, or an answer given on Facebook.
+            return FeedEvent(page_id, "page_reply", comment_id, parent_id, text)
+        return None
+    if verb == "edited":
+        return FeedEvent(page_id, "edited", comment_id, parent_id, text) if text.strip() else None
+    if verb != "add":
+        return None
     author = _text(sender.get("name") if isinstance(sender, dict) else "", 200)
     url = _comment_url(value)
-    if not isinstance(comment_id, str) or not comment_id or not isinstance(message, str):
+    if not isinstance(message, str):
         logger.info("facebook webhook: page %s sent a comment without id or text; ignored", page_id)
         return None
-    if not all(storable_text(part) for part in (comment_id, message, author, url)):
+    if not all(storable_text(part) for part in (message, author, url)):
         logger.warning(
             "facebook webhook: a comment on page %s has characters that cannot be stored; ignored",
             page_id,
@@ -307,7 +337,7 @@ def _feed_comment(page_id: str, change: object) -> FacebookComment | None:
     return FacebookComment(
         page_id=page_id,
         # As ``post_ingest`` stores it, so that a replay is recognised before it.
-        platform_id=comment_id[:200].strip(),
+        platform_id=comment_id,
         author=author,
         text=message,
         url=url,
@@ -315,8 +345,9 @@ def _feed_comment(page_id: str, change: object) -> FacebookComment | None:
     )
 
 
-def _feed_comments(payload: dict[str, Any]) -> list[FacebookComment]:
-    comments = []
+def _feed_changes(payload: dict[str, Any]) -> tuple[list[FacebookComment], list[FeedEvent]]:
+    comments: list[FacebookComment] = []
+    events: list[FeedEvent] = []
     for entry in payload["entry"]:
         page_id = entry.get("id") if isinstance(entry, dict) else None
         changes = entry.get("changes") if isinstance(entry, dict) else None
@@ -328,10 +359,12 @@ def _feed_comments(payload: dict[str, Any]) -> list[FacebookComment]:
             logger.info("facebook webhook: an entry without page id or changes; ignored")
             continue
         for change in changes:
-            comment = _feed_comment(page_id, change)
-            if comment is not None:
-                comments.append(comment)
-    return comments
+            found = _feed_change(page_id, change)
+            if isinstance(found, FacebookComment):
+                comments.append(found)
+            elif found is not None:
+                events.append(found)
+    return comments, events
 
 
 def _new_comments(
@@ -396,7 +429,8 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"created": 0})
     created = 0
     now = datetime.now(tz=UTC)
-    for target, comment in _new_comments(_feed_comments(payload)):
+    comments, events = _feed_changes(payload)
+    for target, comment in _new_comments(comments):
         # Each comment is stored whole (the post and its audit event) or not at all, on
         # its own: one refused is logged and skipped, and the others of the delivery stay
         # (Meta would retry the delivery for 36 hours, in vain). Should the database fail,
@@ -420,4 +454,14 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
             logger.info("facebook webhook: comment refused: %s", " ".join(exc.messages))
             continue
         created += int(was_created)
+    for event in events:
+        # Ordinary queries: these are few beside new comments (an answer, an edit).
+        with transaction.atomic():
+            post_platform_event(
+                page_id=event.page_id,
+                verb=event.verb,
+                comment_id=event.comment_id,
+                parent_id=event.parent_id,
+                message=event.message,
+            )
     return JsonResponse({"created": created})

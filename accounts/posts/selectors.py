@@ -10,7 +10,11 @@ from django.utils import timezone
 from accounts.models import (
     Account,
     AccountStatus,
+    ActionKind,
+    ActionState,
     IngestToken,
+    PlatformAction,
+    PlatformConnection,
     Post,
     PostReminder,
     PostStatus,
@@ -23,6 +27,7 @@ from policy.models import ADOPTED_STATUSES
 from policy.selectors import GUIDELINE_SLUG, local_date, version_in_force_key
 
 from . import permissions
+from .outbox import acts_on_platform, connection_of
 from .services import integrations_may_manage, token_hash
 
 # The inbox's category filter: a category key, or this for posts not triaged yet.
@@ -236,6 +241,7 @@ class AccountPostsSection:
     open_count: int
     manage: bool
     tokens: list[IngestToken]
+    connection: PlatformConnection | None
 
 
 def account_posts_section(
@@ -251,4 +257,48 @@ def account_posts_section(
         open_count=posts_open_count(account=account),
         manage=manage,
         tokens=list(ingest_tokens_of(account=account)) if manage else [],
+        connection=connection_for_page(account=account) if manage else None,
+    )
+
+
+def connection_for_page(*, account: Account) -> PlatformConnection | None:
+    """The account's connection to its Page, connected or not, with who connected it."""
+    return PlatformConnection.objects.filter(account=account).select_related("connected_by").first()
+
+
+def post_actions(*, post: Post) -> list[PlatformAction]:
+    """What the app did or will do on the platform for a post, newest first."""
+    return list(
+        PlatformAction.objects.filter(post=post)
+        .select_related("requested_by", "settled_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def post_sends_to_platform(*, post: Post) -> bool:
+    """Whether answering and removing ``post`` act on the platform (its Page is connected
+    and the post is a comment there)."""
+    return acts_on_platform(post, connection_of(post.account))
+
+
+def post_answer_draft(*, post: Post) -> str:
+    """The text of the post's last reply that did not go out (failed or cancelled), to
+    start the answer form from: nothing typed is lost."""
+    action = (
+        PlatformAction.objects.filter(
+            post=post, kind=ActionKind.REPLY, state__in=(ActionState.FAILED, ActionState.CANCELLED)
+        )
+        .exclude(text="")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return action.text if action is not None else ""
+
+
+def actions_held() -> list[PlatformAction]:
+    """What crises held back, oldest first, for the crisis team to send or cancel."""
+    return list(
+        PlatformAction.objects.filter(state=ActionState.HELD)
+        .select_related("account", "post", "requested_by")
+        .order_by("created_at", "id")[:100]
     )

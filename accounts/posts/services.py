@@ -20,31 +20,47 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.lockout import crisis_lockout_enforce, crisis_team_acts
+from accounts.lockout import (
+    crisis_covering,
+    crisis_lockout_enforce,
+    crisis_team_acts,
+    crisis_team_users,
+)
 from accounts.models import (
     Account,
     AccountStatus,
+    ActionKind,
+    ActionState,
     CloseReason,
+    ConnectionStatus,
     IngestToken,
     Platform,
+    PlatformAction,
+    PlatformConnection,
     Post,
     PostCategory,
     PostSource,
     PostStatus,
 )
+from accounts.models.platform import PENDING_STATES
 from moskenes_social.audit.services import event_record
-from moskenes_social.bounds import time_window_check
+from moskenes_social.bounds import storable_text, time_window_check
 from moskenes_social.db import insert_unless_stored
 from moskenes_social.forms import reason_text
+from moskenes_social.notifications.services import notifications_create
 from moskenes_social.people.models import User
 from moskenes_social.worktime import add_working_hours, working_hours_between
 from policy.parameters import PolicyParameters
 from policy.selectors import policy_in_force
 
 from . import permissions
+from .crypto import keys_configured, token_encrypt
+from .graph import ErrorKind, Graph, GraphError
+from .outbox import OutboxError, action_queue, acts_on_platform, connection_of, facebook_url
 from .rules import Outcome, triage_rule
 
 # Tokens start so, for secret scanners and for people to recognise them.
@@ -379,6 +395,14 @@ def post_triage(*, actor: User, post: Post, category: str, expects_answer: bool)
         message=_("Only a post that awaits an answer can be triaged."),
         **changes,
     )
+    # Sensitive information: hidden on the Page at once (reversible) until it is removed.
+    hide = (
+        rule.removes
+        and not post.hidden_on_platform
+        and acts_on_platform(post, connection_of(post.account))
+    )
+    if hide:
+        _queue(post=post, kind=ActionKind.HIDE, actor=actor)
     event_record(
         actor=actor,
         action="posts.post_triaged",
@@ -390,6 +414,7 @@ def post_triage(*, actor: User, post: Post, category: str, expects_answer: bool)
             "outcome": rule.outcome.value,
             "rule": rule.rule_code,
             "closed": rule.closes,
+            "hidden_on_platform": hide,
         },
     )
     return post
@@ -401,11 +426,14 @@ def _answer_hours(post: Post, *, at: datetime, policy: PolicyParameters) -> floa
 
 @transaction.atomic
 def post_answer(*, actor: User, post: Post, text: str, url: str = "") -> Post:
-    """Record the answer given on the platform (its text and a link to it); reminders stop."""
+    """Answer a post; reminders stop. Where the account is connected to its Page and the
+    post is a comment there, the answer is sent as a reply through the outbox (the post is
+    answered now; a reply that fails for good opens it again, ``post_answer_failed``);
+    otherwise it records an answer given on the platform by hand, with a link to it."""
     _check_may_act(actor=actor, account=post.account)
     text = text.strip()
     if not text:
-        raise PostError({"text": _("Write the answer that was given.")})
+        raise PostError({"text": _("Write the answer.")})
     if (
         post.category
         and triage_rule(
@@ -413,6 +441,8 @@ def post_answer(*, actor: User, post: Post, text: str, url: str = "") -> Post:
         ).removes
     ):
         raise PostError(_("A post with sensitive information is removed, not answered."))
+    on_platform = acts_on_platform(post, connection_of(post.account))
+    url = "" if on_platform else url.strip()
     now = timezone.now()
     late = post.due_at < now
     _transition(
@@ -423,9 +453,11 @@ def post_answer(*, actor: User, post: Post, text: str, url: str = "") -> Post:
         answered_at=now,
         answered_by=actor,
         answer_text=text,
-        answer_url=url.strip(),
+        answer_url=url,
         **_STOP_REMINDERS,
     )
+    if on_platform:
+        _queue(post=post, kind=ActionKind.REPLY, actor=actor, text=text)
     event_record(
         actor=actor,
         action="posts.post_answered",
@@ -436,10 +468,49 @@ def post_answer(*, actor: User, post: Post, text: str, url: str = "") -> Post:
             "working_hours": _answer_hours(post, at=now, policy=policy_in_force()),
             # That an answer was given and how long, never its words (it may quote the post).
             "answer_chars": len(text),
-            "answer_url": url.strip(),
+            "answer_url": url,
+            "sent_to_platform": on_platform,
         },
     )
     return post
+
+
+def _queue(*, post: Post, kind: str, actor: User, text: str = "") -> None:
+    try:
+        action_queue(
+            account=post.account,
+            post=post,
+            kind=kind,
+            target_id=post.platform_id,
+            actor=actor,
+            text=text,
+        )
+    except OutboxError as exc:
+        raise PostError(str(exc)) from None
+
+
+def post_answer_failed(*, post: Post, reason: str) -> bool:
+    """A reply the platform refused for good: the answered post waits again with the
+    deadline it had (the citizen got no answer), and its reminders resume. Called by the
+    outbox in its transaction; False if the post is no longer answered."""
+    policy = policy_in_force()
+    schedule = _schedule(account=post.account, start=post.posted_at, policy=policy)
+    updated = Post.objects.filter(pk=post.pk, status=PostStatus.ANSWERED).update(
+        status=PostStatus.OPEN,
+        answered_at=None,
+        answered_by=None,
+        answer_text="",
+        answer_url="",
+        **schedule,
+    )
+    if updated:
+        event_record(
+            actor=None,
+            action="posts.post_answer_failed",
+            target=post,
+            data={"reason": reason},
+        )
+    return bool(updated)
 
 
 @transaction.atomic
@@ -502,33 +573,83 @@ def post_close(*, actor: User, post: Post, reason: str, note: str = "") -> Post:
     return post
 
 
+# A removed post keeps that it existed, its account and category, who removed it and when.
+def _removal(*, removed_by: User | None, on_platform: bool) -> dict[str, Any]:
+    return {
+        "status": PostStatus.REMOVED,
+        "category": PostCategory.SENSITIVE if removed_by is not None else F("category"),
+        "expects_answer": False,
+        "text": "",
+        "author": "",
+        "url": "",
+        # Staff's words about the post may quote it: they go too.
+        "answer_text": "",
+        "close_note": "",
+        "reopen_reason": "",
+        "removed_at": timezone.now(),
+        "removed_by": removed_by,
+        "removed_on_platform": on_platform,
+        "hidden_on_platform": False,
+        **_STOP_REMINDERS,
+    }
+
+
+def _blank(post: Post, *, removed_by: User | None, on_platform: bool) -> bool:
+    """Blank the post and the words of its actions; False if it was removed already."""
+    changes = _removal(removed_by=removed_by, on_platform=on_platform)
+    updated = Post.objects.filter(
+        pk=post.pk, status__in=(PostStatus.OPEN, PostStatus.ANSWERED, PostStatus.CLOSED)
+    ).update(**changes)
+    if not updated:
+        return False
+    # Staff's answers to it, sent or not: nothing of it is pending any more (the delivery
+    # drops what still waits on a removed post).
+    PlatformAction.objects.filter(post=post).exclude(state__in=PENDING_STATES).update(text="")
+    post.refresh_from_db()
+    return True
+
+
 @transaction.atomic
 def post_remove_sensitive(*, actor: User, post: Post) -> Post:
-    """Record that a post with sensitive information was removed from the platform, and
-    blank our copy, staff's answer and notes included: what remains is that it existed,
-    its account, its category (sensitive), who removed it and when. Final."""
+    """Remove a post with sensitive information: from the Page (through the outbox) where
+    the account is connected, and then our copy is blanked (``post_removal_done``);
+    otherwise it records that it was removed from the platform by hand and blanks our copy
+    at once, staff's answer and notes included: what remains is that it existed, its
+    account, its category (sensitive), who removed it and when. Final."""
     _check_may_act(actor=actor, account=post.account)
-    now = timezone.now()
-    _transition(
-        post,
-        source=(PostStatus.OPEN, PostStatus.ANSWERED, PostStatus.CLOSED),
-        message=_("The post is already removed."),
-        status=PostStatus.REMOVED,
-        category=PostCategory.SENSITIVE,
-        expects_answer=False,
-        text="",
-        author="",
-        url="",
-        # Staff's words about the post may quote it: they go too.
-        answer_text="",
-        close_note="",
-        reopen_reason="",
-        removed_at=now,
-        removed_by=actor,
-        **_STOP_REMINDERS,
-    )
-    event_record(actor=actor, action="posts.post_removed", target=post)
-    return post
+    current = Post.objects.select_related("account").get(pk=post.pk)
+    if current.status == PostStatus.REMOVED:
+        raise PostError(_("The post is already removed."))
+    if acts_on_platform(current, connection_of(current.account)):
+        # Answers still waiting to go out never will.
+        PlatformAction.objects.filter(
+            post=current, kind=ActionKind.REPLY, state__in=(ActionState.QUEUED, ActionState.HELD)
+        ).update(state=ActionState.CANCELLED, settled_by=actor, text="")
+        _queue(post=current, kind=ActionKind.DELETE, actor=actor)
+        event_record(actor=actor, action="posts.post_removal_requested", target=current)
+        return current
+    if not _blank(current, removed_by=actor, on_platform=False):
+        raise PostError(_("The post is already removed."))
+    event_record(actor=actor, action="posts.post_removed", target=current)
+    return current
+
+
+def post_removal_done(*, post: Post, removed_by: User) -> bool:
+    """The outbox removed the comment from the Page: blank our copy (in its transaction)."""
+    if not _blank(post, removed_by=removed_by, on_platform=True):
+        return False
+    event_record(actor=removed_by, action="posts.post_removed", target=post)
+    return True
+
+
+def post_removed_on_platform(*, post: Post) -> bool:
+    """The comment is gone from the platform (its author or Facebook removed it, or the
+    Graph API says it no longer exists): the post is closed as removed there, by nobody
+    in the app, and blanked like a removal. False if it was removed already."""
+    if not _blank(post, removed_by=None, on_platform=True):
+        return False
+    event_record(actor=None, action="posts.post_removed_on_platform", target=post)
+    return True
 
 
 @transaction.atomic
@@ -693,3 +814,238 @@ def account_facebook_page_set(*, actor: User, account: Account, page_id: str) ->
         data={"before": before, "after": new_value},
     )
     return account
+
+
+# --- The connection to the Page: acting on Facebook -----------------------------------------
+
+MAX_ACCESS_TOKEN_LENGTH = 1_000
+
+
+def _graph_refusal(exc: GraphError) -> str:
+    """What a refused connection means for the owner, by Meta's error code."""
+    kind = exc.kind
+    if kind == ErrorKind.TOKEN:
+        return _("Facebook does not accept the access token: it is wrong, expired or revoked.")
+    if kind == ErrorKind.PERMISSION:
+        return _(
+            "The token lacks a permission on the Page (Facebook says: %(message)s). It needs "
+            "pages_manage_engagement, pages_read_engagement, pages_manage_metadata and, to "
+            "publish, pages_manage_posts."
+        ) % {"message": exc.message or exc.code}
+    if kind == ErrorKind.GONE:
+        return _("Facebook knows no Page with this id that the token may read.")
+    if kind in (ErrorKind.THROTTLED, ErrorKind.TRANSIENT):
+        return _("Facebook did not answer now. Try again in a few minutes.")
+    return _("Facebook refused the connection: %(message)s") % {"message": exc.message or exc.code}
+
+
+def platform_connect(*, actor: User, account: Account, page_id: str, token: str) -> Account:
+    """Connect the account to its Facebook Page with a Page access token: the token is
+    checked against the Page (``GET /{page-id}``), the app subscribes to the Page's feed
+    (``POST /{page-id}/subscribed_apps``), and the token is stored encrypted, never shown
+    again. The Graph API is called before the transaction that stores anything."""
+    _check_may_manage(actor=actor, account=account)
+    page_id, token = page_id.strip(), token.strip()
+    if account.platform != Platform.FACEBOOK:
+        raise PostError({"page_id": _("Only a Facebook account can be connected to a page.")})
+    if not page_id.isdigit() or len(page_id) > 64:
+        raise PostError({"page_id": _("A Facebook Page id consists of digits only.")})
+    if (
+        not token
+        or len(token) > MAX_ACCESS_TOKEN_LENGTH
+        or not token.isascii()
+        or any(c.isspace() for c in token)
+    ):
+        raise PostError(
+            {"token": _("An access token is one word of letters and digits, as Meta gave it.")}
+        )
+    if not keys_configured():
+        raise PostError(
+            _("The app has no key to store tokens with (PLATFORM_TOKEN_KEYS). Ask the operator.")
+        )
+    if Account.objects.filter(facebook_page_id=page_id).exclude(pk=account.pk).exists():
+        raise PostError(
+            {"page_id": _("Another account is already connected to this Facebook Page.")}
+        )
+    graph = Graph(token=token, object_id=page_id)
+    try:
+        page = graph.page(page_id)
+        graph.subscribe(page_id)
+    except GraphError as exc:
+        raise PostError({"token": _graph_refusal(exc)}) from None
+    if str(page.data.get("id")) != page_id:
+        raise PostError({"token": _("The token belongs to another Page than this id.")})
+    name = page.data.get("name")
+    name = name[:200] if isinstance(name, str) and storable_text(name) else ""
+    with transaction.atomic():
+        account_facebook_page_set(actor=actor, account=account, page_id=page_id)
+        PlatformConnection.objects.update_or_create(
+            account=account,
+            defaults={
+                "object_id": page_id,
+                "name": name,
+                "token_encrypted": token_encrypt(token),
+                "status": ConnectionStatus.CONNECTED,
+                "connected_by": actor,
+                "connected_at": timezone.now(),
+                "disconnected_at": None,
+                "disconnect_reason": "",
+                "usage_percent": 0,
+                "paused_until": None,
+            },
+        )
+        # Never the token, nor a part of it.
+        event_record(
+            actor=actor,
+            action="posts.platform_connected",
+            target=account,
+            data={"page_id": page_id, "name": name},
+        )
+    return account
+
+
+@transaction.atomic
+def platform_disconnect(*, actor: User | None, account: Account, reason: str = "owner") -> bool:
+    """Forget the Page's token: the app stops acting on the Page (the webhook still brings
+    its comments). ``actor`` None: the platform refused the token (code 190). False if the
+    account was not connected."""
+    if actor is not None:
+        _check_may_manage(actor=actor, account=account)
+    updated = PlatformConnection.objects.filter(
+        account=account, status=ConnectionStatus.CONNECTED
+    ).update(
+        status=ConnectionStatus.DISCONNECTED,
+        token_encrypted="",
+        disconnected_at=timezone.now(),
+        disconnect_reason=reason,
+    )
+    if updated:
+        event_record(
+            actor=actor,
+            action="posts.platform_disconnected",
+            target=account,
+            data={"reason": reason},
+        )
+    return bool(updated)
+
+
+# --- What comes back from the Page (the webhook) --------------------------------------------
+
+
+def _reply_echo(*, account: Account, comment_id: str, parent_id: str, message: str) -> bool:
+    """Our reply's echo: confirm its outbox row. A reply whose answer was lost (sending,
+    or queued again after an error) is settled by its echo, so it is never sent twice."""
+    if PlatformAction.objects.filter(
+        account=account, kind=ActionKind.REPLY, result_id=comment_id
+    ).exists():
+        return True
+    waiting = (
+        PlatformAction.objects.filter(
+            account=account,
+            kind=ActionKind.REPLY,
+            target_id=parent_id,
+            state__in=(ActionState.SENDING, ActionState.QUEUED),
+        )
+        .order_by("created_at", "id")
+        .select_related("post", "requested_by")
+    )
+    for action in waiting:
+        if action.text.strip() != message.strip():
+            continue
+        if PlatformAction.objects.filter(pk=action.pk, state=action.state).update(
+            state=ActionState.DONE, sent_at=timezone.now(), result_id=comment_id, error_message=""
+        ):
+            if action.post is not None:
+                Post.objects.filter(pk=action.post.pk, status=PostStatus.ANSWERED).update(
+                    answer_url=facebook_url(comment_id)
+                )
+            event_record(
+                actor=action.requested_by,
+                action="posts.platform_action_done",
+                target=action.post or account,
+                data={"action": action.pk, "kind": action.kind, "result_id": comment_id},
+            )
+        return True
+    return False
+
+
+def post_platform_event(
+    *, page_id: str, verb: str, comment_id: str, parent_id: str, message: str
+) -> str:
+    """Apply what the Page's webhook says about a stored comment; returns what it did
+    ("echo", "answered", "edited", "removed", or "" for nothing), in the caller's
+    transaction.
+
+    - The Page's own reply: our outbox's echo confirms its row; a reply made directly on
+      Facebook marks the citizen's open post as answered there, by the Page, with its text
+      (shown to the crisis team during a crisis).
+    - A citizen's edit updates the post's text and keeps that it was edited.
+    - A removal (by its author or Facebook) closes the post as removed on the platform.
+    """
+    account = Account.objects.filter(facebook_page_id=page_id, status=AccountStatus.ACTIVE).first()
+    if account is None:
+        return ""
+    if verb == "page_reply":
+        if _reply_echo(
+            account=account, comment_id=comment_id, parent_id=parent_id, message=message
+        ):
+            return "echo"
+        post = Post.objects.filter(
+            account=account, platform_id=parent_id, status=PostStatus.OPEN
+        ).first()
+        if post is None:
+            return ""
+        now = timezone.now()
+        text = message.strip()[:MAX_TEXT_LENGTH]
+        Post.objects.filter(pk=post.pk, status=PostStatus.OPEN).update(
+            status=PostStatus.ANSWERED,
+            answered_at=now,
+            answered_by=None,
+            answer_text=text,
+            answer_url=facebook_url(comment_id),
+            **_STOP_REMINDERS,
+        )
+        event_record(
+            actor=None,
+            action="posts.post_answered_on_platform",
+            target=post,
+            data={
+                "late": post.due_at < now,
+                "due_at": post.due_at.isoformat(),
+                "answer_chars": len(text),
+                "answer_url": facebook_url(comment_id),
+            },
+        )
+        crisis = crisis_covering(account=account)
+        if crisis is not None:
+            notifications_create(
+                recipients=crisis_team_users(),
+                subject=_("%(account)s answered a post directly on Facebook during the crisis.")
+                % {"account": account.name},
+                url=reverse("posts:detail", args=[post.pk]),
+            )
+        return "answered"
+    post = (
+        Post.objects.filter(account=account, platform_id=comment_id)
+        .exclude(status=PostStatus.REMOVED)
+        .first()
+    )
+    if post is None:
+        return ""
+    if verb == "edited":
+        text = message.strip()[:MAX_TEXT_LENGTH]
+        if text == post.text:
+            return ""
+        Post.objects.filter(pk=post.pk).exclude(status=PostStatus.REMOVED).update(
+            text=text, edited_at=timezone.now()
+        )
+        event_record(
+            actor=None,
+            action="posts.post_edited_on_platform",
+            target=post,
+            data={"before_chars": len(post.text), "after_chars": len(text)},
+        )
+        return "edited"
+    if verb == "remove" and post_removed_on_platform(post=post):
+        return "removed"
+    return ""

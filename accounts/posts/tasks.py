@@ -1,5 +1,6 @@
 from celery import shared_task
 
+from .delivery import platform_action_deliver, platform_outbox_sweep
 from .reminders import post_reminders_send_due
 
 
@@ -8,3 +9,15 @@ def post_reminders_send() -> int:
     """Beat "posts-reminders": remind the responders (then the owner) of posts not answered
     by their deadline."""
     return post_reminders_send_due()
+
+
+@shared_task(ignore_result=True)
+def platform_action_send(action_id: int) -> str:
+    """Send one action of the outbox, after the commit that queued it."""
+    return platform_action_deliver(action_id=action_id)
+
+
+@shared_task(ignore_result=True)
+def platform_outbox_sweep_task() -> int:
+    """Beat "posts-outbox-sweep": deliver what is due or was lost, reconcile dead claims."""
+    return platform_outbox_sweep()

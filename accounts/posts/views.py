@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.lockout import crisis_covering, crisis_lockout_message
-from accounts.models import Account, IngestToken, Post, PostStatus
+from accounts.models import Account, IngestToken, Post, PostSource, PostStatus
 from accounts.selectors import accounts_for_responder
 from moskenes_social.audit.models import Event
 from moskenes_social.forms import add_service_error
@@ -38,20 +38,26 @@ from .forms import (
     TokenCreateForm,
     TriageForm,
 )
+from .outbox import facebook_url
 from .rules import triage_rule
 from .selectors import (
     accounts_with_posts_for,
+    connection_for_page,
+    post_actions,
+    post_answer_draft,
     post_events,
     post_for_page,
     post_reminders,
+    post_sends_to_platform,
     posts_inbox,
 )
 from .services import (
     PostError,
-    account_facebook_page_set,
     ingest_token_create,
     ingest_token_revoke,
     integrations_check_may_manage,
+    platform_connect,
+    platform_disconnect,
     post_answer,
     post_check_may_act,
     post_close,
@@ -190,6 +196,11 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
             "can_remove": may_act and post.status != PostStatus.REMOVED,
             "can_reopen": may_act and post.status in (PostStatus.ANSWERED, PostStatus.CLOSED),
             "reminders": list(post_reminders(post=post)),
+            "actions": post_actions(post=post),
+            "on_platform": may_act and post_sends_to_platform(post=post),
+            "comment_url": facebook_url(post.platform_id)
+            if post.source == PostSource.FACEBOOK and post.platform_id
+            else "",
             "events": [(e, _event_label(e)) for e in post_events(post=post)],
         },
     )
@@ -278,23 +289,31 @@ def post_triage_view(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def post_answer_view(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _acting_post(request, post_id)
-    form = AnswerForm(_data(request))
+    on_platform = post_sends_to_platform(post=post)
+    form = AnswerForm(
+        _data(request), on_platform=on_platform, initial={"text": post_answer_draft(post=post)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             post_answer(
                 actor=request_user(request),
                 post=post,
                 text=form.cleaned_data["text"],
-                url=form.cleaned_data["url"],
+                url=form.cleaned_data.get("url", ""),
             )
         except PostError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("The answer is recorded."))
+            messages.success(
+                request,
+                _("The answer is on its way to Facebook.")
+                if on_platform
+                else _("The answer is recorded."),
+            )
             return redirect("posts:detail", post_id=post.pk)
-    return _post_form_page(
-        request, post, form, title=_("Record the answer"), submit=_("Record the answer")
-    )
+    title = _("Answer on Facebook") if on_platform else _("Record the answer")
+    submit = _("Send the answer") if on_platform else _("Record the answer")
+    return _post_form_page(request, post, form, title=title, submit=submit)
 
 
 @require_http_methods(["GET", "POST"])
@@ -321,8 +340,10 @@ def post_close_view(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def post_remove_view(request: HttpRequest, post_id: int) -> HttpResponse:
-    """Confirm, then record the removal of a post with sensitive information."""
+    """Confirm, then remove a post with sensitive information (from Facebook too, where the
+    account is connected)."""
     post = _acting_post(request, post_id)
+    on_platform = post_sends_to_platform(post=post)
     if request.method == "POST":
         try:
             post_remove_sensitive(actor=request_user(request), post=post)
@@ -330,10 +351,16 @@ def post_remove_view(request: HttpRequest, post_id: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(
-                request, _("The removal is recorded, and the post's text is deleted from the app.")
+                request,
+                _(
+                    "The comment is being removed from Facebook; then the post's text is "
+                    "deleted from the app."
+                )
+                if on_platform
+                else _("The removal is recorded, and the post's text is deleted from the app."),
             )
         return redirect("posts:detail", post_id=post.pk)
-    return render(request, "posts/remove_confirm.html", {"post": post})
+    return render(request, "posts/remove_confirm.html", {"post": post, "on_platform": on_platform})
 
 
 @require_http_methods(["GET", "POST"])
@@ -417,28 +444,37 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def facebook_page_view(request: HttpRequest, account_id: int) -> HttpResponse:
-    """Connect the account to its Facebook Page, for the webhook."""
+    """Connect the account to its Facebook Page with a Page access token, or disconnect it."""
     account = _account(request, account_id)
     user = request_user(request)
     integrations_check_may_manage(actor=user, account=account)
+    connection = connection_for_page(account=account)
+    if request.method == "POST" and "disconnect" in request.POST:
+        if platform_disconnect(actor=user, account=account):
+            messages.success(request, _("The app no longer acts on the Facebook Page."))
+        return redirect(_account_url(account))
     form = FacebookPageForm(_data(request), initial={"page_id": account.facebook_page_id or ""})
     if request.method == "POST" and form.is_valid():
         try:
-            account_facebook_page_set(
-                actor=user, account=account, page_id=form.cleaned_data["page_id"]
+            platform_connect(
+                actor=user,
+                account=account,
+                page_id=form.cleaned_data["page_id"],
+                token=form.cleaned_data["token"],
             )
         except PostError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("The Facebook Page setting is saved."))
+            messages.success(request, _("The Facebook Page is connected."))
             return redirect(_account_url(account))
     return render(
         request,
-        "posts/account_form_page.html",
+        "posts/facebook_page.html",
         {
             "account": account,
+            "connection": connection,
             "form": form,
             "page_title": _("Facebook Page of %(account)s") % {"account": account.name},
-            "submit_label": _("Save"),
+            "submit_label": _("Connect"),
         },
     )

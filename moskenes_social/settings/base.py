@@ -300,6 +300,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/2"),
         "options": {"expires": 100},
     },
+    # Platform actions whose message was lost, that wait (throttling, backoff), or whose
+    # worker died mid-send: deliver or reconcile them.
+    "posts-outbox-sweep": {
+        "task": "accounts.posts.tasks.platform_outbox_sweep_task",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
 }
 
 # --- Posts coming in: the ingest API and the Facebook Page webhook -------------------------
@@ -311,6 +318,22 @@ FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET", "")
 FACEBOOK_VERIFY_TOKEN = env_str("FACEBOOK_VERIFY_TOKEN", "")
 # Larger request bodies to the ingest API and the webhook are refused with 413.
 INGEST_MAX_BODY_BYTES = env_positive_int("INGEST_MAX_BODY_BYTES", 256 * 1024)
+
+# --- Acting on the platforms: the Graph API and the outbox ----------------------------------
+# The Graph API's address with its version; tests and `make run` point it at the project's
+# stand-in (standins/meta_graph.py). https://developers.facebook.com/docs/graph-api/guides/versioning
+META_GRAPH_URL = env_str("META_GRAPH_URL", "https://graph.facebook.com/v25.0").rstrip("/")
+# Seconds one Graph API call may take (connect and read) before it counts as a transient error.
+META_GRAPH_TIMEOUT = env_int("META_GRAPH_TIMEOUT", 15, minimum=1, maximum=120)
+# Fernet keys (comma-separated, newest first) that encrypt Page access tokens at rest;
+# older keys still decrypt, and `manage.py platform_tokens_rotate` re-encrypts with the
+# newest. Empty: connecting a Page is refused. https://cryptography.io/en/latest/fernet/
+PLATFORM_TOKEN_KEYS = env_list("PLATFORM_TOKEN_KEYS", [])
+# An outbox row in "sending" for longer than this (seconds: a worker killed mid-send) is
+# reconciled with the platform by the sweep before it is sent again.
+PLATFORM_OUTBOX_CLAIM_TIMEOUT = env_int(
+    "PLATFORM_OUTBOX_CLAIM_TIMEOUT", 300, minimum=30, maximum=86_400
+)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,8 @@ A value that cannot be parsed raises ImproperlyConfigured at start-up, rather th
 silently falling back to a default (healthchecks ``envbool``).
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -71,7 +73,19 @@ def database_from_url(url: str) -> dict[str, object]:
         path = parts.path[1:] if parts.path.startswith("/") else parts.path
         if not path:
             raise ImproperlyConfigured("DATABASE_URL for sqlite must name a file")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        # `make run`'s web server, worker and beat write at once (a webhook's echo arrives
+        # while the worker settles the same reply): writers queue for the lock at BEGIN
+        # instead of failing at once, and readers do not wait for writers (WAL).
+        # https://docs.djangoproject.com/en/6.1/ref/databases/#sqlite-transaction-behavior
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL;",
+            },
+        }
     if parts.scheme in {"postgres", "postgresql"}:
         name = parts.path.lstrip("/")
         if not name:
@@ -139,3 +153,9 @@ def ipware_settings(trusted_proxy_count: int) -> tuple[int | None, tuple[str, ..
     if trusted_proxy_count == 0:
         return None, ("REMOTE_ADDR",)
     return trusted_proxy_count - 1, ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+
+def derived_fernet_key(secret: str) -> str:
+    """A Fernet key derived from a development or test secret (never production's: there
+    PLATFORM_TOKEN_KEYS is set on its own, so rotating SECRET_KEY loses no token)."""
+    return base64.urlsafe_b64encode(hashlib.sha256(secret.encode()).digest()).decode()

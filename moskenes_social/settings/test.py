@@ -2,8 +2,10 @@
 
 from .base import *  # noqa: F403
 from .base import VAR_DIR
+from .env import derived_fernet_key
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
+PLATFORM_TOKEN_KEYS = [derived_fernet_key(SECRET_KEY)]
 DEBUG = False
 DEMO_DATA_ALLOWED = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -21,3 +23,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # static files through the finders.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+
+# No test reaches Meta: a test that acts on a platform points this at the stand-in
+# (tests/standins); anything else gets "connection refused" at once.
+META_GRAPH_URL = "http://127.0.0.1:9/v25.0"
+META_GRAPH_TIMEOUT = 5

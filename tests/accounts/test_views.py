@@ -193,9 +193,10 @@ def test_account_page_query_count_does_not_grow_with_people(
     assert _queries(client, f"/kontoer/{account.pk}/") == few
     # The session, the user, the roles, the units the viewer leads, the account with its
     # unit and people, the open responsibilities, the history, the log, the unread count,
-    # the crisis banner; and 2 for the posts section: how many posts are open and the
-    # owner's ingest tokens (no crisis: the banner said so, the lockout is not looked up).
-    with django_assert_num_queries(12):
+    # the crisis banner; and 3 for the posts section: how many posts are open, the
+    # owner's ingest tokens and the Page connection (no crisis: the banner said so, the
+    # lockout is not looked up).
+    with django_assert_num_queries(13):
         client.get(f"/kontoer/{account.pk}/")
 
 

@@ -5,10 +5,11 @@ in force (the crisis leader and the mayor); the history and each crisis's page a
 every member, as the banner is.
 """
 
-from accounts.models import Account, PostStatus
+from accounts.models import Account, ActionKind, ActionState, PlatformAction, PostStatus
 from tests.access import Access, DataMaker, another_unit, members, only
 from tests.accounts.factories import make_account
 from tests.conftest import Persona
+from tests.factories import make_user
 from tests.posts.factories import make_post
 
 from .factories import make_crisis
@@ -58,10 +59,34 @@ def _post_on_covered_account(personas: dict[str, Persona]) -> dict[str, object]:
     return {"post_id": make_post(account=make_account()).pk}
 
 
+def _held_action(personas: dict[str, Persona]) -> dict[str, object]:
+    crisis = make_crisis(started_by=personas["kriseleder"].user)
+    post = make_post(account=make_account())
+    action = PlatformAction.objects.create(
+        account=post.account,
+        post=post,
+        kind=ActionKind.REPLY,
+        state=ActionState.HELD,
+        target_id=post.platform_id,
+        text="Svar fra før krisen.",
+        requested_by=make_user(username="svarer_for_krisen"),
+        held_by_crisis=crisis,
+    )
+    return {"action_id": action.pk}
+
+
+def _cancel(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"decision": "cancel"}
+
+
 ACCESS |= {
     "crisis:inbox": Access(get=only(TEAM, 200)),
-    # Answered, then redirected to the post's page.
-    "crisis:answer_official": Access(post=only(TEAM, 302), kwargs=_post_on_covered_account),
+    # Cancelled (or sent), then back to the crisis inbox.
+    "crisis:action_settle": Access(post=only(TEAM, 302), kwargs=_held_action, data=_cancel),
+    # A confirmation, then answered and redirected to the post's page.
+    "crisis:answer_official": Access(
+        get=only(TEAM, 200), post=only(TEAM, 302), kwargs=_post_on_covered_account
+    ),
 }
 
 
@@ -107,8 +132,11 @@ def _post_outside_others_crisis(personas: dict[str, Persona]) -> dict[str, objec
 
 OTHERS = "a crisis of another unit's account"
 OBJECT_ACCESS: dict[str, Access] = {
+    "crisis:action_settle [an action that does not exist]": Access(
+        post=only(TEAM, 404), kwargs=lambda personas: {"action_id": 999_999}, data=_cancel
+    ),
     "crisis:answer_official [a post that does not exist]": Access(
-        post=only(TEAM, 404), kwargs=lambda personas: {"post_id": 999_999}
+        get=only(TEAM, 404), post=only(TEAM, 404), kwargs=lambda personas: {"post_id": 999_999}
     ),
     f"crisis:detail [{OTHERS}]": Access(get=members(200), kwargs=_others_crisis),
     f"crisis:update [{OTHERS}]": Access(
@@ -125,10 +153,14 @@ OBJECT_ACCESS: dict[str, Access] = {
         get=members(403), post=members(403), kwargs=_others_ended_crisis, data=_summary
     ),
     f"crisis:answer_official [{OTHERS}]": Access(
-        post=only(TEAM, 302), kwargs=_post_on_others_covered_account
+        get=only(TEAM, 200), post=only(TEAM, 302), kwargs=_post_on_others_covered_account
     ),
+    # Refused with a message on the post's page.
     f"crisis:answer_official [{OTHERS}, a post of ours it does not cover]": Access(
-        post=only(TEAM, 302), kwargs=_post_outside_others_crisis, changes_nothing=tuple(TEAM)
+        get=only(TEAM, 302),
+        post=only(TEAM, 302),
+        kwargs=_post_outside_others_crisis,
+        changes_nothing=tuple(TEAM),
     ),
 }
 

@@ -422,7 +422,7 @@ def test_the_post_page_offers_the_team_the_one_step_answer(
     post = make_post(account=account)
     start(kriseleder)
     text = client_for(kriseleder).get(f"/innlegg/{post.pk}/").text
-    assert f'action="/krise/innlegg/{post.pk}/offisielt-svar/"' in text
+    assert f'href="/krise/innlegg/{post.pk}/offisielt-svar/"' in text
     assert "Krisemodus er aktiv." not in text.split("crisis-banner")[-1].split("</section>")[-1]
 
 

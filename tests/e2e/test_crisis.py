@@ -184,9 +184,10 @@ def test_crisis_lockout_from_start_to_end(
     expect(inbox).to_contain_text("Er skolen stengt i morgen?")
     expect(inbox).to_contain_text("Hvor skal elevene møte?")
     assert_accessible(page)
-    page.get_by_role(
-        "button", name=f"Svar med det offisielle budskapet – innlegg {first.pk}"
-    ).click()
+    page.get_by_role("link", name=f"Svar med det offisielle budskapet – innlegg {first.pk}").click()
+    # The confirmation says where the answer will appear: not connected, in the app only.
+    expect(page.get_by_role("main")).to_contain_text("registreres svaret bare i appen")
+    page.get_by_role("button", name="Registrer svaret").click()
     expect(page.get_by_role("status").first).to_contain_text(
         "er besvart med det offisielle budskapet"
     )

@@ -766,8 +766,11 @@ def step_6_crisis(b: Browsers, live_server: LiveServer, traveller: time_machine.
     expect(kristian.get_by_role("table")).to_contain_text(FLOOD_Q2)
     b.check(kristian)
     kristian.get_by_role(
-        "button", name=f"Svar med det offisielle budskapet – innlegg {first.pk}"
+        "link", name=f"Svar med det offisielle budskapet – innlegg {first.pk}"
     ).click()
+    # The confirmation says where the answer will appear: not connected, in the app only.
+    expect(kristian.get_by_role("main")).to_contain_text("registreres svaret bare i appen")
+    kristian.get_by_role("button", name="Registrer svaret").click()
     expect(kristian.get_by_role("status").first).to_contain_text(
         "er besvart med det offisielle budskapet"
     )

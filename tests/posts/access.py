@@ -91,7 +91,8 @@ def _token(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str,
 
 
 def _page(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
-    return {"page_id": "12345"}
+    # Connecting needs the Graph API (tests/posts/test_platform.py); disconnecting does not.
+    return {"disconnect": "1"}
 
 
 RESPONSIBLE = ["leder", "kommunikasjon"]

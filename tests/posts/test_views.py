@@ -27,6 +27,7 @@ from accounts.posts.selectors import ingest_token_find
 from moskenes_social.pagination import CappedPaginator
 from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO
+from standins.meta_graph import GraphStandIn
 from tests.accounts.factories import make_account
 from tests.crisis.factories import make_crisis
 from tests.factories import make_user
@@ -384,20 +385,28 @@ def test_a_crisis_hides_the_integrations_from_the_owner(
     text = client.get(url).text
     assert "crisis-banner" in text and "Innlegg fra integrasjoner" not in text
     # The lockout and the crisis roles of the guideline in force (is the owner in the crisis
-    # team?) are looked up; the tokens of an owner locked out are not.
-    assert _queries(client, url) == calm + 1
+    # team?) are looked up; the tokens and the Page connection of an owner locked out are not.
+    assert _queries(client, url) == calm + 2 - 2
 
 
-def test_owner_connects_the_facebook_page(account: Account, people: dict[str, User]) -> None:
+def test_owner_connects_the_facebook_page(
+    account: Account, people: dict[str, User], meta_graph: GraphStandIn
+) -> None:
+    meta_graph.page_add("12345", "Reine skole", "EAAtoken12345")
     client = client_for(people["eier"])
     assert "Ikke koblet til en Facebook-side" in client.get(f"/kontoer/{account.pk}/").text
-    bad = client.post(f"/innlegg/kontoer/{account.pk}/facebook-side/", {"page_id": "abc"})
-    assert "bare av sifre" in bad.text
-    response = client.post(
-        f"/innlegg/kontoer/{account.pk}/facebook-side/", {"page_id": "12345"}, follow=True
-    )
-    assert "Kommentarer på Facebook-siden 12345" in response.text
+    url = f"/innlegg/kontoer/{account.pk}/facebook-side/"
+    bad = client.post(url, {"page_id": "abc", "token": "EAAtoken12345"})
+    assert "bare av sifre" in bad.text and meta_graph.requests == []
+    wrong = client.post(url, {"page_id": "12345", "token": "EAAwrong"})
+    # The error is shown, the page id kept, the token never written back.
+    assert "Facebook godtar ikke tilgangsnøkkelen" in wrong.text
+    assert 'value="12345"' in wrong.text and "EAAwrong" not in wrong.text
+    response = client.post(url, {"page_id": "12345", "token": "EAAtoken12345"}, follow=True)
+    assert "Koblet til «Reine skole»" in response.text
     assert Account.objects.get(pk=account.pk).facebook_page_id == "12345"
+    disconnected = client.post(url, {"disconnect": "1"}, follow=True)
+    assert "men appen handler ikke på siden" in disconnected.text
 
 
 def test_a_non_facebook_account_offers_no_page(people: dict[str, User], unit: Any) -> None:
