@@ -70,6 +70,13 @@ def _comment(meta_graph: GraphStandIn, account: Account, text: str = "Når åpne
     )
 
 
+def _answered(meta_graph: GraphStandIn, account: Account, responder: User) -> Post:
+    """A citizen's comment that ``responder`` has answered in the app (the reply queued)."""
+    post = _comment(meta_graph, account)
+    post_answer(actor=responder, post=post, text="Svar.")
+    return post
+
+
 def _deliver_all(post: Post) -> list[str]:
     return [
         platform_action_deliver(action_id=pk)
@@ -228,8 +235,7 @@ def test_without_a_connection_removal_blanks_at_once(
 def test_an_invalid_token_disconnects_the_page_and_tells_the_owner(
     connected: Account, meta_graph: GraphStandIn, people: dict[str, User]
 ) -> None:
-    post = _comment(meta_graph, connected)
-    post_answer(actor=people["svarer1"], post=post, text="Svar.")
+    post = _answered(meta_graph, connected, people["svarer1"])
     meta_graph.fault_add(
         method="POST",
         path_suffix="/comments",
@@ -252,8 +258,7 @@ def test_an_invalid_token_disconnects_the_page_and_tells_the_owner(
 def test_throttling_waits_as_long_as_meta_says(
     code: int, connected: Account, meta_graph: GraphStandIn, people: dict[str, User]
 ) -> None:
-    post = _comment(meta_graph, connected)
-    post_answer(actor=people["svarer1"], post=post, text="Svar.")
+    post = _answered(meta_graph, connected, people["svarer1"])
     meta_graph.fault_add(
         method="POST", path_suffix="/comments", code=code, message="limit", regain_minutes=7
     )
@@ -279,8 +284,7 @@ def test_the_sender_paces_itself_on_the_usage_header(
     PlatformConnection.objects.filter(pk=connection.pk).update(
         paused_until=timezone.now() + timedelta(minutes=3)
     )
-    post = _comment(meta_graph, connected)
-    post_answer(actor=people["svarer1"], post=post, text="Svar.")
+    post = _answered(meta_graph, connected, people["svarer1"])
     calls = len(meta_graph.requests)
     assert _deliver_all(post) == [ActionState.QUEUED]
     assert len(meta_graph.requests) == calls
@@ -290,8 +294,7 @@ def test_the_sender_paces_itself_on_the_usage_header(
 def test_transient_errors_retry_with_backoff_and_never_double(
     code: int | None, connected: Account, meta_graph: GraphStandIn, people: dict[str, User]
 ) -> None:
-    post = _comment(meta_graph, connected)
-    post_answer(actor=people["svarer1"], post=post, text="Svar.")
+    post = _answered(meta_graph, connected, people["svarer1"])
     # The reply is made, but the answer is lost on the way back.
     meta_graph.fault_add(
         method="POST",
@@ -316,8 +319,7 @@ def test_transient_errors_retry_with_backoff_and_never_double(
 def test_a_comment_gone_closes_the_post_as_removed_on_the_platform(
     connected: Account, meta_graph: GraphStandIn, people: dict[str, User]
 ) -> None:
-    post = _comment(meta_graph, connected)
-    post_answer(actor=people["svarer1"], post=post, text="Svar.")
+    post = _answered(meta_graph, connected, people["svarer1"])
     meta_graph.fault_add(
         method="POST",
         path_suffix="/comments",
@@ -388,8 +390,7 @@ def test_a_crisis_that_starts_before_the_send_holds_the_action(
 def test_a_sender_no_longer_responsible_fails_the_action(
     connected: Account, meta_graph: GraphStandIn, people: dict[str, User]
 ) -> None:
-    post = _comment(meta_graph, connected)
-    post_answer(actor=people["svarer1"], post=post, text="Svar.")
+    post = _answered(meta_graph, connected, people["svarer1"])
     connected.responsibilities.filter(user=people["svarer1"]).update(ended_at=timezone.now())
     assert _deliver_all(post) == [ActionState.FAILED]
     assert _replies(meta_graph, post.platform_id) == []
@@ -398,8 +399,7 @@ def test_a_sender_no_longer_responsible_fails_the_action(
 def test_a_disconnected_page_sends_nothing(
     connected: Account, meta_graph: GraphStandIn, people: dict[str, User]
 ) -> None:
-    post = _comment(meta_graph, connected)
-    post_answer(actor=people["svarer1"], post=post, text="Svar.")
+    post = _answered(meta_graph, connected, people["svarer1"])
     platform_disconnect(actor=people["eier"], account=connected)
     assert _deliver_all(post) == [ActionState.FAILED]
     assert _replies(meta_graph, post.platform_id) == []
@@ -411,8 +411,7 @@ def test_a_disconnected_page_sends_nothing(
 def test_a_stale_claim_is_reconciled_before_sending_again(
     connected: Account, meta_graph: GraphStandIn, people: dict[str, User], settings: Any
 ) -> None:
-    post = _comment(meta_graph, connected)
-    post_answer(actor=people["svarer1"], post=post, text="Svar.")
+    post = _answered(meta_graph, connected, people["svarer1"])
     action = PlatformAction.objects.get(post=post)
     # The worker sent the reply and died before it could settle the row.
     meta_graph.fault_add(
