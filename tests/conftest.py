@@ -5,6 +5,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
@@ -19,6 +20,7 @@ from pytest_django.live_server_helper import LiveServer
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.roles import Role
 from policy.selectors import version_policy_cache_clear
+from standins.meta_graph import GraphStandIn
 
 from .factories import make_unit, make_user
 
@@ -195,3 +197,19 @@ def page(browser_instance: Browser, live_server: LiveServer) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def graph_server() -> Iterator[GraphStandIn]:
+    """The project's stand-in for Meta's Graph API, a real server on loopback (one per
+    test process)."""
+    with GraphStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def meta_graph(graph_server: GraphStandIn, settings: Any) -> GraphStandIn:
+    """The stand-in, emptied, with ``META_GRAPH_URL`` pointing at it."""
+    graph_server.reset()
+    settings.META_GRAPH_URL = graph_server.url
+    return graph_server

@@ -1,12 +1,10 @@
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import time_machine
 
 from accounts.models import Account
 from moskenes_social.people.models import Unit, User
-from standins.meta_graph import GraphStandIn
 from tests.accounts.factories import make_account
 from tests.conftest import Persona
 from tests.factories import make_user
@@ -55,19 +53,3 @@ def frozen() -> Iterator[time_machine.Traveller]:
 
     with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=OSLO), tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture(scope="session")
-def graph_server() -> Iterator[GraphStandIn]:
-    """The project's stand-in for Meta's Graph API, a real server on loopback (one per
-    test process)."""
-    with GraphStandIn() as server:
-        yield server
-
-
-@pytest.fixture
-def meta_graph(graph_server: GraphStandIn, settings: Any) -> GraphStandIn:
-    """The stand-in, emptied, with ``META_GRAPH_URL`` pointing at it."""
-    graph_server.reset()
-    settings.META_GRAPH_URL = graph_server.url
-    return graph_server

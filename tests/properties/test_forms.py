@@ -11,10 +11,11 @@ from django.utils import timezone
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from accounts.models import Account, Post
+from accounts.models import Account, PlatformConnection, Post
 from accounts.posts.services import post_register
 from approvals.models import AccountRequest
 from moskenes_social.people.models import Unit, User
+from standins.meta_graph import GraphStandIn
 from tests.accounts.factories import make_account
 from tests.approvals.factories import make_submitted
 from tests.conftest import Persona
@@ -233,3 +234,31 @@ def test_starting_a_crisis(personas: dict[str, Persona], data: dict[str, Any]) -
     crisis_leader = personas["kriseleder"].user
     assert crisis_leader is not None
     post(client_for(crisis_leader), "/krise/start/", data)
+
+
+PAGE_ID, PAGE_TOKEN = "100000000000077", "EAAproperty-page-token"
+
+
+@given(
+    data=fields(
+        page_id=st.one_of(st.just(PAGE_ID), numbers), token=st.one_of(st.just(PAGE_TOKEN), typed)
+    )
+)
+@example(data={"page_id": PAGE_ID, "token": PAGE_TOKEN})
+@example(data={"page_id": PAGE_ID, "token": "EAA wrong"})
+def test_connecting_a_facebook_page(
+    responder_account: tuple[User, Account], meta_graph: GraphStandIn, data: dict[str, Any]
+) -> None:
+    """Against the Graph API stand-in: saved only with the Page's own id and token, the
+    token then stored encrypted; anything else an error shown, nothing stored."""
+    owner, account = responder_account
+    meta_graph.page_add(PAGE_ID, "Reine skole", PAGE_TOKEN)
+    saved = post(client_for(owner), f"/innlegg/kontoer/{account.pk}/facebook-side/", data)
+    connection = PlatformConnection.objects.filter(account=account).first()
+    if saved:
+        assert data.get("page_id", "").strip() == PAGE_ID
+        assert data.get("token", "").strip() == PAGE_TOKEN
+        assert connection is not None and PAGE_TOKEN not in connection.token_encrypted
+    elif connection is not None:
+        # Connected by an earlier example; a refused attempt changed nothing.
+        assert connection.object_id == PAGE_ID and connection.is_connected
