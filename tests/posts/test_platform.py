@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import (
@@ -597,3 +599,30 @@ def test_the_official_answer_is_confirmed_with_where_it_appears(
     assert _deliver_all(post) == [ActionState.DONE]
     (reply,) = _replies(meta_graph, post.platform_id)
     assert str(reply["message"]).startswith("Følg kommunens nettside")
+
+
+def test_the_post_page_costs_the_same_with_more_actions(
+    connected: Account, meta_graph: GraphStandIn, people: dict[str, User], client: Client
+) -> None:
+    post = _comment(meta_graph, connected)
+    post_triage(
+        actor=people["svarer1"], post=post, category=PostCategory.SENSITIVE, expects_answer=False
+    )
+    client.force_login(people["svarer1"])
+    url = f"/innlegg/{post.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(3):
+        PlatformAction.objects.create(
+            account=connected,
+            post=post,
+            kind=ActionKind.UNHIDE,
+            state=ActionState.DONE,
+            sent_at=timezone.now(),
+            target_id=post.platform_id,
+            requested_by=people["svarer2"],
+        )
+    with CaptureQueriesContext(connection) as four:
+        assert "Vis igjen" in client.get(url).text
+    assert len(four) == len(one)
