@@ -16,6 +16,7 @@ from accounts.posts.reminders import post_reminders_send_due
 from moskenes_social.notifications.models import Notification
 from moskenes_social.pagination import CappedPaginator
 from moskenes_social.people.models import Unit, User
+from standins.meta_graph import GraphStandIn
 from tests.a11y import assert_accessible
 from tests.accounts.factories import make_account
 from tests.conftest import Persona
@@ -185,7 +186,7 @@ def test_post_pages_pass_axe_in_every_state(
 
 
 def test_owner_manages_integrations_and_pages_pass_axe(
-    page: Page, personas: dict[str, Persona], school_page: Account
+    page: Page, personas: dict[str, Persona], school_page: Account, meta_graph: GraphStandIn
 ) -> None:
     login(page, "leder")
     page.goto(f"/kontoer/{school_page.pk}/")
@@ -213,15 +214,20 @@ def test_owner_manages_integrations_and_pages_pass_axe(
     table.get_by_role("button", name="Trekk tilbake Publiseringsverktøyet").click()
     expect(page.get_by_role("status").first).to_contain_text("er trukket tilbake")
 
-    page.get_by_role("link", name="Endre Facebook-siden").click()
+    # Connecting the Page, against the Graph API stand-in.
+    meta_graph.page_add("100000000000042", "Skolens Facebook-side", "EAAschool-token")
+    page.get_by_role("link", name="Koble til Facebook-siden").click()
     assert_accessible(page)
     page.get_by_label("Facebook-sidens ID").fill("ikke et tall")
-    page.get_by_role("button", name="Lagre").click()
+    page.get_by_label("Sidens tilgangsnøkkel").fill("EAAschool-token")
+    page.get_by_role("button", name="Koble til").click()
     expect(page.locator("#form-errors")).to_contain_text("sifre")
     assert_accessible(page)
     page.get_by_label("Facebook-sidens ID").fill("100000000000042")
-    page.get_by_role("button", name="Lagre").click()
-    expect(page.get_by_role("region", name="Innlegg")).to_contain_text("100000000000042")
+    page.get_by_label("Sidens tilgangsnøkkel").fill("EAAschool-token")
+    page.get_by_role("button", name="Koble til").click()
+    expect(page.get_by_role("region", name="Innlegg")).to_contain_text("Koblet til «Skolens")
+    assert meta_graph.state()["pages"]["100000000000042"]["subscribed_fields"] == ["feed"]
 
 
 def test_a_member_without_accounts_sees_empty_pages_that_pass_axe(
