@@ -494,7 +494,10 @@ def post_answer_failed(*, post: Post, reason: str) -> bool:
     deadline it had (the citizen got no answer), and its reminders resume. Called by the
     outbox in its transaction; False if the post is no longer answered."""
     policy = policy_in_force()
-    schedule = _schedule(account=post.account, start=post.posted_at, policy=policy)
+    # The deadline it had: from its arrival, or from its reopening (``post_reopen``).
+    schedule = _schedule(
+        account=post.account, start=post.reopened_at or post.posted_at, policy=policy
+    )
     updated = Post.objects.filter(pk=post.pk, status=PostStatus.ANSWERED).update(
         status=PostStatus.OPEN,
         answered_at=None,
