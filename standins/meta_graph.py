@@ -165,17 +165,21 @@ class GraphStandIn:
         version: str = "v25.0",
         calls_per_minute: int = 600,
         window_seconds: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.host, self.port, self.version = host, port, version
         self.calls_per_minute, self.window_seconds = calls_per_minute, window_seconds
+        # The rate window's clock; a test passes its own to end a window without waiting.
+        self._clock = clock
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._webhook: tuple[str, str] | None = None
         self._webhooks_pending = 0
-        self._webhook_queue_: queue.Queue[tuple[str, str, bytes]] = queue.Queue()
+        self._webhook_queue_: queue.Queue[tuple[str, str, bytes] | None] = queue.Queue()
         self._webhook_worker: threading.Thread | None = None
+        self._stopping = threading.Event()
         self._pages: dict[str, JSON] = {}
         self._tokens: dict[str, str] = {}
         self._posts: dict[str, JSON] = {}
@@ -188,6 +192,7 @@ class GraphStandIn:
     # -- lifecycle -----------------------------------------------------------------------
 
     def start(self) -> Self:
+        self._stopping.clear()
         server = ThreadingHTTPServer((self.host, self.port), _Handler)
         server.daemon_threads = True
         server.standin = self  # type: ignore[attr-defined]
@@ -202,6 +207,12 @@ class GraphStandIn:
         return self
 
     def stop(self) -> None:
+        # The webhook worker gives up its retries and ends before the server goes.
+        self._stopping.set()
+        if self._webhook_worker is not None:
+            self._webhook_queue_.put(None)
+            self._webhook_worker.join(timeout=10)
+            self._webhook_worker = None
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -233,7 +244,7 @@ class GraphStandIn:
                 "token": token,
                 "subscribed_fields": [],
                 "assigned_users": {},
-                "window_start": time.monotonic(),
+                "window_start": self._clock(),
                 "window_calls": 0,
             }
             self._tokens[token] = page_id
@@ -424,7 +435,7 @@ class GraphStandIn:
                 if page_id is None:
                     raise _Refusal(190, "Invalid OAuth access token - Cannot parse access token")
                 page = self._pages[page_id]
-                now = time.monotonic()
+                now = self._clock()
                 if now - page["window_start"] >= self.window_seconds:
                     page["window_start"], page["window_calls"] = now, 0
                 page["window_calls"] += 1
@@ -622,9 +633,8 @@ class GraphStandIn:
         self._webhook_queue_.put((url, secret, body))
 
     def _webhook_loop(self) -> None:
-        while True:
-            url, secret, body = self._webhook_queue_.get()
-            self._webhook_deliver(url, secret, body)
+        while (item := self._webhook_queue_.get()) is not None:
+            self._webhook_deliver(*item)
 
     def _webhook_deliver(self, url: str, secret: str, body: bytes) -> None:
         signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
@@ -642,8 +652,8 @@ class GraphStandIn:
                         return
                 except (OSError, urllib.error.URLError) as exc:
                     logger.warning("webhook to %s, attempt %d: %s", url, attempt + 1, exc)
-                if attempt < _WEBHOOK_RETRIES:
-                    time.sleep(1)
+                if attempt == _WEBHOOK_RETRIES or self._stopping.wait(1):
+                    break
             logger.error("webhook to %s given up", url)
         finally:
             with self._changed:

@@ -138,12 +138,17 @@ def test_throttled_after_the_limit() -> None:
 
 
 def test_throttle_window_ends() -> None:
-    for _standin in _serve(GraphStandIn(calls_per_minute=1, window_seconds=0.2)):
+    now = [1000.0]
+    for _standin in _serve(GraphStandIn(calls_per_minute=1, clock=lambda: now[0])):
         graph = Graph(token=TOKEN, object_id=PAGE)
         graph.page(PAGE)
-        assert _refused(graph.page, PAGE).kind is ErrorKind.THROTTLED
-        threading.Event().wait(0.3)
-        assert graph.page(PAGE).usage is not None
+        now[0] += 59.9
+        error = _refused(graph.page, PAGE)
+        assert error.kind is ErrorKind.THROTTLED
+        assert error.usage is not None and error.usage.regain_minutes == 1
+        now[0] += 0.1
+        result = graph.page(PAGE)
+        assert result.usage is not None and result.usage.percent == 100
 
 
 def test_fault_after_effect(standin: GraphStandIn, graph: Graph) -> None:
