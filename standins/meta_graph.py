@@ -502,8 +502,15 @@ class GraphStandIn:
 
     def _feed_get(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
         posts = [p for p in self._posts.values() if p["page_id"] == page["id"] and not p["deleted"]]
+        # Every post of the stand-in's feeds is the Page's own.
+        sender = {"id": page["id"], "name": page["name"]}
         data = [
-            {"id": p["id"], "message": p["message"], "created_time": _iso(p["created_time"])}
+            {
+                "id": p["id"],
+                "message": p["message"],
+                "from": sender,
+                "created_time": _iso(p["created_time"]),
+            }
             for p in reversed(posts)
         ]
         return {"data": data, "paging": {"cursors": {"before": "", "after": ""}}}

@@ -3,13 +3,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Account, AccountStatus
+from accounts.models import Account, AccountStatus, ConnectionStatus
 from moskenes_social.forms import ReasonField
 
 
 class CrisisAccountsField(forms.ModelMultipleChoiceField[Account]):
     def label_from_instance(self, obj: Account) -> str:
         return f"{obj.name} ({obj.get_platform_display()}, {obj.unit.name})"
+
+
+class CrisisPagesField(forms.ModelMultipleChoiceField[Account]):
+    def label_from_instance(self, obj: Account) -> str:
+        return f"{obj.connection.name or obj.name} ({obj.name})"
 
 
 class CrisisStartForm(forms.Form):
@@ -47,6 +52,16 @@ class CrisisStartForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Only if you chose some accounts above."),
     )
+    publish_to = CrisisPagesField(
+        label=_("Publish the official message on Facebook"),
+        queryset=Account.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Optional: the message is posted on these Pages as soon as the crisis starts. "
+            "Only accounts the crisis covers, with their Page connected, can be chosen."
+        ),
+    )
     # Set by the confirmation page: the second post starts the crisis.
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -57,6 +72,15 @@ class CrisisStartForm(forms.Form):
             .select_related("unit")
             .order_by("name", "id")
         )
+        self.fields["publish_to"].queryset = (  # type: ignore[attr-defined]
+            Account.objects.exclude(status=AccountStatus.CLOSED)
+            .filter(connection__status=ConnectionStatus.CONNECTED)
+            .select_related("connection")
+            .order_by("name", "id")
+        )
+        if not self.fields["publish_to"].queryset.exists():  # type: ignore[attr-defined]
+            # No Page is connected: nothing to choose.
+            del self.fields["publish_to"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -64,6 +88,10 @@ class CrisisStartForm(forms.Form):
             self.add_error("accounts", _("Choose at least one account, or all accounts."))
         if data.get("covers_all_accounts"):
             data["accounts"] = []
+        data.setdefault("publish_to", [])
+        covered = set(data.get("accounts") or [])
+        if not data.get("covers_all_accounts") and set(data["publish_to"]) - covered:
+            self.add_error("publish_to", _("Publish only on Pages the crisis covers."))
         return data
 
 

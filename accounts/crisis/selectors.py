@@ -16,6 +16,7 @@ from accounts.models import (
     CrisisMessage,
     CrisisPeriod,
     CrisisStatus,
+    PlatformAction,
     Post,
     PostStatus,
     Responsibility,
@@ -198,6 +199,15 @@ def crisis_posts(*, crisis: CrisisPeriod) -> QuerySet[Post]:
         _covered_posts(posts, crisis)
         .select_related("account", "answered_by", "closed_by", "removed_by")
         .order_by("received_at", "id")
+    )
+
+
+def crisis_publications(*, crisis: CrisisPeriod) -> list[PlatformAction]:
+    """The crisis's official message as published on Facebook Pages, in the order queued."""
+    return list(
+        PlatformAction.objects.filter(crisis=crisis)
+        .select_related("account__connection", "requested_by")
+        .order_by("id")
     )
 
 

@@ -19,7 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.lockout import crisis_covering
-from accounts.models import Account, AccountStatus, CrisisMessage, CrisisPeriod, CrisisStatus, Post
+from accounts.models import (
+    Account,
+    AccountStatus,
+    ActionKind,
+    ConnectionStatus,
+    CrisisMessage,
+    CrisisPeriod,
+    CrisisStatus,
+    PlatformConnection,
+    Post,
+)
+from accounts.posts.outbox import action_queue
 from accounts.posts.services import post_answer, posts_postpone
 from moskenes_social.audit.services import event_record
 from moskenes_social.forms import reason_text
@@ -87,6 +98,29 @@ def _accounts_label(crisis: CrisisPeriod, accounts: Sequence[Account]) -> str:
     return ", ".join(account.name for account in accounts)
 
 
+def _pages_to_publish(
+    accounts: Sequence[Account], *, covers_all_accounts: bool, chosen: Sequence[Account]
+) -> list[PlatformConnection]:
+    """The connected Pages of ``accounts`` (one query); refused unless each is covered."""
+    if not accounts:
+        return []
+    ids = {account.pk for account in accounts}
+    if not covers_all_accounts and ids - {account.pk for account in chosen}:
+        raise CrisisError({"publish_to": _("Publish only on Pages the crisis covers.")})
+    pages = list(
+        PlatformConnection.objects.filter(
+            account__in=ids, status=ConnectionStatus.CONNECTED
+        ).select_related("account")
+    )
+    if len(pages) != len(ids):
+        raise CrisisError(
+            {"publish_to": _("A chosen account no longer has its Facebook Page connected.")}
+        )
+    if any(page.account.status == AccountStatus.CLOSED for page in pages):
+        raise CrisisError({"publish_to": _("A closed account cannot publish.")})
+    return pages
+
+
 @transaction.atomic
 def crisis_start(
     *,
@@ -96,8 +130,10 @@ def crisis_start(
     message_link: str = "",
     covers_all_accounts: bool = True,
     accounts: Sequence[Account] = (),
+    publish_to: Sequence[Account] = (),
 ) -> CrisisPeriod:
-    """Start crisis mode with its first official message.
+    """Start crisis mode with its first official message, and publish it on the Facebook
+    Pages of ``publish_to`` (covered accounts with a connected Page) through the outbox.
 
     Refused (``CrisisError``) while another crisis is active; two starts at once give one
     crisis (``accounts_one_active_crisis``), the other is refused the same way.
@@ -113,6 +149,7 @@ def crisis_start(
             raise CrisisError({"accounts": _("Choose at least one account, or all accounts.")})
         if any(account.status == AccountStatus.CLOSED for account in chosen):
             raise CrisisError({"accounts": _("A closed account cannot be covered.")})
+    pages = _pages_to_publish(publish_to, covers_all_accounts=covers_all_accounts, chosen=chosen)
     if crisis_active() is not None:
         raise CrisisError(_already_active_message())
     now = timezone.now()
@@ -130,7 +167,7 @@ def crisis_start(
         raise CrisisError(_already_active_message()) from exc
     if not covers_all_accounts:
         crisis.accounts.set(chosen)
-    CrisisMessage.objects.create(
+    message = CrisisMessage.objects.create(
         crisis=crisis, version=1, text=text, link=link, author=actor, created_at=now
     )
     event_record(
@@ -143,8 +180,18 @@ def crisis_start(
             "accounts": [account.pk for account in chosen],
             "message": text,
             "link": link,
+            "published_on": [connection.account_id for connection in pages],
         },
     )
+    for connection in pages:
+        action_queue(
+            account=connection.account,
+            kind=ActionKind.PUBLISH,
+            target_id=connection.object_id,
+            actor=actor,
+            text=official_answer_text(message=message),
+            crisis=crisis,
+        )
     values = {
         "actor": actor,
         "accounts": _accounts_label(crisis, chosen),

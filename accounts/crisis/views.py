@@ -31,6 +31,7 @@ from .selectors import (
     crisis_post_rows,
     crisis_post_stats,
     crisis_posts,
+    crisis_publications,
     official_answer_text,
     people_to_notify,
 )
@@ -95,6 +96,7 @@ def crisis_start_view(request: HttpRequest) -> HttpResponse:
                 message_link=cleaned["message_link"],
                 covers_all_accounts=cleaned["covers_all_accounts"],
                 accounts=cleaned["accounts"],
+                publish_to=cleaned["publish_to"],
             )
         except CrisisError as exc:
             add_service_error(form, exc)
@@ -138,6 +140,7 @@ def crisis_detail(request: HttpRequest, crisis_id: int) -> HttpResponse:
             "page": page,
             "post_rows": crisis_post_rows(posts=list(page.object_list), versions=versions),
             "stats": crisis_post_stats(crisis=crisis, versions=versions),
+            "publications": crisis_publications(crisis=crisis),
             "can_update": permissions.can_update_crisis(request.user, crisis),
             "can_end": permissions.can_end_crisis(request.user, crisis),
         },

@@ -168,6 +168,15 @@ class PlatformAction(models.Model):
     error_code = models.IntegerField(null=True, blank=True)
     error_subcode = models.IntegerField(null=True, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
+    # A publish of a crisis's official message: which crisis (its page lists them).
+    crisis = models.ForeignKey(
+        "accounts.CrisisPeriod",
+        verbose_name=_("crisis"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
     held_by_crisis = models.ForeignKey(
         "accounts.CrisisPeriod",
         null=True,
@@ -235,6 +244,12 @@ class PlatformAction(models.Model):
             ),
             # The post page: its actions, newest first.
             models.Index(fields=["post", "-created_at"], name="accounts_action_by_post"),
+            # The crisis page: what was published of its message.
+            models.Index(
+                fields=["crisis", "id"],
+                name="accounts_action_by_crisis",
+                condition=Q(crisis__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

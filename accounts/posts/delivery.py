@@ -118,11 +118,12 @@ def _notify(action: PlatformAction, subject: str, *, owners: bool = False) -> No
                 role=ResponsibilityRole.OWNER, ended_at__isnull=True
             ).select_related("user")
         ]
-    url = (
-        reverse("posts:detail", args=[action.post_id])
-        if action.post_id
-        else reverse("accounts:detail", args=[action.account_id])
-    )
+    if action.post_id:
+        url = reverse("posts:detail", args=[action.post_id])
+    elif action.crisis_id:
+        url = reverse("crisis:detail", kwargs={"crisis_id": action.crisis_id})
+    else:
+        url = reverse("accounts:detail", args=[action.account_id])
     notifications_create(recipients=recipients, subject=subject, url=url)
 
 
@@ -285,10 +286,15 @@ def _done(claim: _Claim, connection: PlatformConnection, result: GraphResult) ->
     return ActionState.DONE
 
 
-def _already_replied(graph: Graph, action: PlatformAction, page_id: str) -> GraphResult | None:
-    """The Page's reply with this action's text among the comment's replies, if there."""
-    replies = graph.replies(action.target_id)
-    data = replies.data.get("data")
+def _already_there(graph: Graph, action: PlatformAction, page_id: str) -> GraphResult | None:
+    """The Page's reply (or post) with this action's text among the comment's replies (or
+    on the Page's feed), if there."""
+    found = (
+        graph.feed(page_id)
+        if action.kind == ActionKind.PUBLISH
+        else graph.replies(action.target_id)
+    )
+    data = found.data.get("data")
     for reply in data if isinstance(data, list) else []:
         if not isinstance(reply, dict):
             continue
@@ -299,17 +305,17 @@ def _already_replied(graph: Graph, action: PlatformAction, page_id: str) -> Grap
             and isinstance(reply.get("message"), str)
             and reply["message"].strip() == action.text.strip()
         ):
-            return GraphResult(data={"id": reply.get("id")}, usage=replies.usage)
+            return GraphResult(data={"id": reply.get("id")}, usage=found.usage)
     return None
 
 
 def _call(graph: Graph, action: PlatformAction, page_id: str) -> GraphResult:
+    if action.kind in (ActionKind.REPLY, ActionKind.PUBLISH) and action.attempts > 0:
+        found = _already_there(graph, action, page_id)
+        if found is not None:
+            logger.info("platform action %s: it was there already", action.pk)
+            return found
     if action.kind == ActionKind.REPLY:
-        if action.attempts > 0:
-            found = _already_replied(graph, action, page_id)
-            if found is not None:
-                logger.info("platform action %s: the reply was there already", action.pk)
-                return found
         return graph.reply(action.target_id, action.text)
     if action.kind == ActionKind.HIDE:
         return graph.hide(action.target_id, hidden=True)
@@ -328,13 +334,17 @@ def platform_action_deliver(*, action_id: int) -> str:
         pk=action_id, state=ActionState.QUEUED, not_before__lte=claimed_at
     ).update(state=ActionState.SENDING, claimed_at=claimed_at):
         return ""
-    action = PlatformAction.objects.select_related("account", "post", "requested_by").get(
+    action = PlatformAction.objects.select_related("account", "post", "requested_by", "crisis").get(
         pk=action_id
     )
     claim = _Claim(action, claimed_at)
     post = action.post
     if post is not None and post.status == PostStatus.REMOVED and action.kind != ActionKind.DELETE:
         claim.settle(state=ActionState.CANCELLED, text="")
+        return ActionState.CANCELLED
+    if action.crisis is not None and not action.crisis.is_active:
+        # A crisis's message is not published after the crisis.
+        claim.settle(state=ActionState.CANCELLED)
         return ActionState.CANCELLED
     try:
         post_check_may_act(actor=action.requested_by, account=action.account)

@@ -197,5 +197,8 @@ class Graph:
     def delete(self, object_id: str) -> GraphResult:
         return self._call("DELETE", object_id)
 
+    def feed(self, page_id: str) -> GraphResult:
+        return self._call("GET", f"{page_id}/feed", {"fields": "id,message,from", "limit": "100"})
+
     def publish(self, page_id: str, message: str) -> GraphResult:
         return self._call("POST", f"{page_id}/feed", {"message": message})

@@ -15,6 +15,7 @@ from accounts.models import (
     Account,
     ActionKind,
     ConnectionStatus,
+    CrisisPeriod,
     PlatformAction,
     PlatformConnection,
     Post,
@@ -68,6 +69,7 @@ def action_queue(
     actor: User,
     post: Post | None = None,
     text: str = "",
+    crisis: CrisisPeriod | None = None,
 ) -> PlatformAction:
     """Write one action in the caller's transaction and send it after commit. A second
     pending action of the same kind on the same post is refused (a double click)."""
@@ -82,6 +84,7 @@ def action_queue(
                 target_id=target_id,
                 text=text,
                 requested_by=actor,
+                crisis=crisis,
             )
     except IntegrityError as exc:
         raise OutboxError(_("This is already on its way to the platform.")) from exc

@@ -16,11 +16,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.crisis.services import CrisisError, crisis_end, crisis_start
 from accounts.models import (
     Account,
     ActionKind,
     ActionState,
     ConnectionStatus,
+    CrisisPeriod,
     PlatformAction,
     PlatformConnection,
     Post,
@@ -45,8 +47,11 @@ from accounts.posts.services import (
 from moskenes_social.audit.models import Event
 from moskenes_social.notifications.models import Notification
 from moskenes_social.people.models import User
+from moskenes_social.people.roles import Role
 from standins.meta_graph import GraphStandIn
+from tests.accounts.factories import make_account
 from tests.crisis.factories import make_crisis
+from tests.factories import make_user
 from tests.posts import webhooks
 from tests.posts.factories import make_post
 
@@ -626,3 +631,118 @@ def test_the_post_page_costs_the_same_with_more_actions(
     with CaptureQueriesContext(connection) as four:
         assert "Vis igjen" in client.get(url).text
     assert len(four) == len(one)
+
+
+# --- The crisis message on the Pages ---------------------------------------------------------
+
+
+def _published(meta_graph: GraphStandIn) -> list[str]:
+    return [
+        str(p["message"])
+        for p in meta_graph.state()["posts"].values()
+        if p["page_id"] == PAGE and not p["deleted"]
+    ]
+
+
+def test_starting_a_crisis_publishes_its_message_on_the_chosen_pages(
+    connected: Account, meta_graph: GraphStandIn, client: Client
+) -> None:
+    leader = make_user(username="krisesjef", roles=[Role.CRISIS_LEADER])
+    crisis = crisis_start(
+        actor=leader,
+        reason="Flom i Reine",
+        message_text="Veien er stengt.",
+        message_link="https://www.moskenes.kommune.no/krise",
+        publish_to=[connected],
+    )
+    (action,) = PlatformAction.objects.filter(crisis=crisis)
+    assert (action.kind, action.target_id, action.post) == (ActionKind.PUBLISH, PAGE, None)
+    assert platform_action_deliver(action_id=action.pk) == ActionState.DONE
+    assert _published(meta_graph) == ["Veien er stengt.\n\nhttps://www.moskenes.kommune.no/krise"]
+    action.refresh_from_db()
+    client.force_login(leader)
+    page = client.get(f"/krise/{crisis.pk}/").text
+    assert "Det offisielle budskapet på Facebook" in page and action.result_url in page
+    assert Event.objects.get(action="accounts.crisis_started").data["published_on"] == [
+        connected.pk
+    ]
+
+
+def test_a_publish_that_may_have_gone_out_is_looked_for_on_the_feed_first(
+    connected: Account, meta_graph: GraphStandIn
+) -> None:
+    leader = make_user(username="krisesjef", roles=[Role.CRISIS_LEADER])
+    crisis = crisis_start(
+        actor=leader, reason="Flom", message_text="Veien er stengt.", publish_to=[connected]
+    )
+    action = PlatformAction.objects.get(crisis=crisis)
+    meta_graph.fault_add(
+        method="POST", path_suffix="/feed", drop=True, after_effect=True, code=None, http_status=502
+    )
+    assert platform_action_deliver(action_id=action.pk) == ActionState.QUEUED
+    PlatformAction.objects.filter(pk=action.pk).update(not_before=timezone.now())
+    assert platform_action_deliver(action_id=action.pk) == ActionState.DONE
+    assert _published(meta_graph) == ["Veien er stengt."]
+    feed_reads = [
+        r for r in meta_graph.requests if r["method"] == "GET" and r["path"] == f"/{PAGE}/feed"
+    ]
+    assert len(feed_reads) == 1
+
+
+def test_a_crisis_message_is_not_published_after_the_crisis(
+    connected: Account, meta_graph: GraphStandIn
+) -> None:
+    leader = make_user(username="krisesjef", roles=[Role.CRISIS_LEADER])
+    crisis = crisis_start(
+        actor=leader, reason="Flom", message_text="Veien er stengt.", publish_to=[connected]
+    )
+    crisis_end(actor=leader, crisis=crisis, summary="Over.")
+    action = PlatformAction.objects.get(crisis=crisis)
+    assert platform_action_deliver(action_id=action.pk) == ActionState.CANCELLED
+    assert _published(meta_graph) == []
+
+
+def test_publishing_only_on_covered_connected_pages(
+    connected: Account, meta_graph: GraphStandIn, people: dict[str, User]
+) -> None:
+    leader = make_user(username="krisesjef", roles=[Role.CRISIS_LEADER])
+    other = make_account(name="Moskenes bibliotek")
+    with pytest.raises(CrisisError) as uncovered:
+        crisis_start(
+            actor=leader,
+            reason="Flom",
+            message_text="Veien er stengt.",
+            covers_all_accounts=False,
+            accounts=[other],
+            publish_to=[connected],
+        )
+    assert uncovered.value.message_dict["publish_to"] == [
+        "Publiser bare på sider som krisen omfatter."
+    ]
+    with pytest.raises(CrisisError) as unconnected:
+        crisis_start(
+            actor=leader, reason="Flom", message_text="Veien er stengt.", publish_to=[other]
+        )
+    assert "publish_to" in unconnected.value.message_dict
+    assert not CrisisPeriod.objects.exists() and not PlatformAction.objects.exists()
+
+
+def test_the_start_form_offers_the_connected_pages_and_the_confirmation_names_them(
+    connected: Account, meta_graph: GraphStandIn, client: Client
+) -> None:
+    leader = make_user(username="krisesjef", roles=[Role.CRISIS_LEADER])
+    client.force_login(leader)
+    form = client.get("/krise/start/").text
+    assert "Publiser det offisielle budskapet på Facebook" in form and "Reine skole" in form
+    data = {
+        "reason": "Flom",
+        "message_text": "Veien er stengt.",
+        "covers_all_accounts": "1",
+        "publish_to": [str(connected.pk)],
+    }
+    confirm = client.post("/krise/start/", data).text
+    assert "publiseres på disse Facebook-sidene" in confirm and "Reine skole" in confirm
+    assert not CrisisPeriod.objects.exists()
+    client.post("/krise/start/", {**data, "confirmed": "on"})
+    crisis = CrisisPeriod.objects.get()
+    assert PlatformAction.objects.get(crisis=crisis).account == connected
