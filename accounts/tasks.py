@@ -11,6 +11,9 @@ def follow_up_reminders_send() -> int:
 
 # Celery's autodiscovery imports only <app>.tasks; the posts' tasks live in a subpackage.
 from accounts.posts.tasks import (  # noqa: E402,F401
+    page_tasks_remove_task,
+    page_tasks_restore_task,
+    page_tasks_sweep_task,
     platform_action_send,
     platform_outbox_sweep_task,
     post_reminders_send,

@@ -16,6 +16,7 @@ from accounts.models import (
     CrisisMessage,
     CrisisPeriod,
     CrisisStatus,
+    PageTaskChange,
     PlatformAction,
     Post,
     PostStatus,
@@ -208,6 +209,15 @@ def crisis_publications(*, crisis: CrisisPeriod) -> list[PlatformAction]:
         PlatformAction.objects.filter(crisis=crisis)
         .select_related("account__connection", "requested_by")
         .order_by("id")
+    )
+
+
+def crisis_page_task_changes(*, crisis: CrisisPeriod) -> list[PageTaskChange]:
+    """Whose Page tasks the crisis took away, and whether they have them back."""
+    return list(
+        PageTaskChange.objects.filter(crisis=crisis)
+        .select_related("account", "user")
+        .order_by("account__name", "id")
     )
 
 

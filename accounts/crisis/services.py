@@ -31,6 +31,7 @@ from accounts.models import (
     Post,
 )
 from accounts.posts.outbox import action_queue
+from accounts.posts.page_tasks import page_tasks_on_commit
 from accounts.posts.services import post_answer, posts_postpone
 from moskenes_social.audit.services import event_record
 from moskenes_social.forms import reason_text
@@ -183,6 +184,7 @@ def crisis_start(
             "published_on": [connection.account_id for connection in pages],
         },
     )
+    page_tasks_on_commit(crisis=crisis, restore=False)
     for connection in pages:
         action_queue(
             account=connection.account,
@@ -276,6 +278,7 @@ def crisis_end(*, actor: User, crisis: CrisisPeriod, summary: str) -> CrisisPeri
     crisis.ended_by = actor
     crisis.summary = reason_text(summary)
     duration = now - crisis.started_at
+    page_tasks_on_commit(crisis=crisis, restore=True)
     postponed = posts_postpone(posts=crisis_open_posts(crisis=crisis), by=duration)
     event_record(
         actor=actor,

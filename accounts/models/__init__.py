@@ -21,6 +21,8 @@ from .platform import (
     ActionKind,
     ActionState,
     ConnectionStatus,
+    PageTaskChange,
+    PageUser,
     PlatformAction,
     PlatformConnection,
 )
@@ -48,6 +50,8 @@ __all__ = [
     "FollowUpReminder",
     "FollowUpStage",
     "IngestToken",
+    "PageTaskChange",
+    "PageUser",
     "Platform",
     "PlatformAction",
     "PlatformConnection",

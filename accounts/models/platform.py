@@ -13,7 +13,7 @@ worker died mid-send before sending it again.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +74,9 @@ class PlatformConnection(models.Model):
         default=0, validators=range_validators(USAGE_PERCENT)
     )
     paused_until = models.DateTimeField(null=True, blank=True)
+    # The Business portfolio the Page is in: set, the crisis lockout changes the tasks of
+    # the Page's business users (``PageUser``) through ``assigned_users``.
+    business_id = models.CharField(_("Business portfolio id"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("platform connection")
@@ -90,6 +93,10 @@ class PlatformConnection(models.Model):
                 name="accounts_connection_token_when_connected",
             ),
             range_constraint("usage_percent", USAGE_PERCENT, name="accounts_connection_usage"),
+            models.CheckConstraint(
+                condition=Q(business_id="") | Q(business_id__regex=r"^[0-9]{1,64}$"),
+                name="accounts_connection_business_id_digits",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -268,3 +275,107 @@ class PlatformAction(models.Model):
     def result_url(self) -> str:
         """A link to what the action made on Facebook (the reply, the published post)."""
         return facebook_url(self.result_id) if self.result_id else ""
+
+
+# Page tasks that let a business user speak on a Page: taken away during a crisis.
+LOCKED_TASKS = ("CREATE_CONTENT", "MODERATE")
+TASK_CHANGE_ATTEMPTS = (0, 50)
+
+
+class PageUser(models.Model):
+    """A person responsible for an account, as a business user of its Page: the
+    business-scoped user id under which the Page's ``assigned_users`` lists them."""
+
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="page_users"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scoped_id = models.CharField(_("business-scoped user id"), max_length=64)
+
+    class Meta:
+        verbose_name = _("Page user")
+        verbose_name_plural = _("Page users")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "user"], name="accounts_page_user_once"),
+            models.UniqueConstraint(
+                fields=["account", "scoped_id"], name="accounts_page_user_scoped_id_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(scoped_id__regex=r"^[0-9]{1,64}$"),
+                name="accounts_page_user_scoped_id_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.scoped_id})"
+
+
+class PageTaskChange(models.Model):
+    """The Page tasks of one business user, taken away when a crisis began and given back,
+    exactly as they were, when it ended. ``tasks_before`` is what the Page listed; the
+    restore sets it again, however often it has to be tried."""
+
+    crisis = models.ForeignKey(
+        "accounts.CrisisPeriod",
+        verbose_name=_("crisis"),
+        on_delete=models.PROTECT,
+        related_name="page_task_changes",
+    )
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Who and under which id, as they were at the change (``PageUser`` may change since).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scoped_id = models.CharField(_("business-scoped user id"), max_length=64)
+    page_id = models.CharField(_("Page id"), max_length=64)
+    tasks_before = models.JSONField(_("tasks before"), default=list)
+    tasks_during = models.JSONField(_("tasks during the crisis"), default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(_("taken away"), null=True, blank=True)
+    restored_at = models.DateTimeField(_("given back"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, validators=range_validators(TASK_CHANGE_ATTEMPTS)
+    )
+    error_message = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["crisis", "account", "id"]
+        verbose_name = _("Page task change")
+        verbose_name_plural = _("Page task changes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crisis", "account", "scoped_id"], name="accounts_task_change_once"
+            ),
+            range_constraint(
+                "attempts", TASK_CHANGE_ATTEMPTS, name="accounts_task_change_attempts"
+            ),
+            models.CheckConstraint(
+                condition=Q(restored_at__isnull=True) | Q(restored_at__gte=F("created_at")),
+                name="accounts_task_change_restored_after",
+            ),
+        ]
+        indexes = [
+            # The restore sweep: what is still to be given back.
+            models.Index(
+                fields=["crisis", "id"],
+                name="accounts_task_change_pending",
+                condition=Q(restored_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scoped_id} on {self.page_id}"
+
+    @property
+    def is_restored(self) -> bool:
+        return self.restored_at is not None

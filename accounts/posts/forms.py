@@ -10,6 +10,7 @@ from accounts.forms import PlainSelect, name_search_field
 from accounts.models import Account, CloseReason, Platform, PostCategory, PostStatus
 from moskenes_social.bounds import time_validators
 from moskenes_social.forms import ReasonField
+from moskenes_social.people.models import User
 
 from .selectors import UNTRIAGED
 
@@ -203,3 +204,37 @@ class FacebookPageForm(forms.Form):
             "or a Page token. It is stored encrypted and never shown again."
         ),
     )
+
+
+_DIGITS = RegexValidator(r"^[0-9]+\Z", message=_("Digits only."))
+
+
+class PageLockoutForm(forms.Form):
+    """The crisis lockout on the Page: its Business portfolio, and the business-scoped
+    user id of each person responsible for the account (one field each, ``user_<pk>``)."""
+
+    business_id = forms.CharField(
+        label=_("Business portfolio id"),
+        max_length=64,
+        required=False,
+        validators=[_DIGITS],
+        help_text=_(
+            "The id of the municipality's Business portfolio the Page is in (Business "
+            "settings, «Business info»). Blank: the lockout binds the app only."
+        ),
+    )
+
+    def __init__(self, *args: Any, people: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = people
+        for person in people:
+            self.fields[f"user_{person.pk}"] = forms.CharField(
+                label=str(person),
+                max_length=64,
+                required=False,
+                validators=[_DIGITS],
+                help_text=_("Business-scoped user id (Business settings, «People»)."),
+            )
+
+    def scoped_ids(self) -> dict[User, str]:
+        return {person: self.cleaned_data[f"user_{person.pk}"] for person in self.people}

@@ -197,6 +197,21 @@ class Graph:
     def delete(self, object_id: str) -> GraphResult:
         return self._call("DELETE", object_id)
 
+    def assigned_users(self, page_id: str, business_id: str) -> GraphResult:
+        return self._call(
+            "GET",
+            f"{page_id}/assigned_users",
+            {"business": business_id, "fields": "id,name,tasks", "limit": "500"},
+        )
+
+    def tasks_set(self, page_id: str, user_id: str, tasks: list[str]) -> GraphResult:
+        """Give a business user exactly ``tasks`` on the Page (none: take the Page away)."""
+        if not tasks:
+            return self._call("DELETE", f"{page_id}/assigned_users", {"user": user_id})
+        return self._call(
+            "POST", f"{page_id}/assigned_users", {"user": user_id, "tasks": json.dumps(tasks)}
+        )
+
     def feed(self, page_id: str) -> GraphResult:
         return self._call("GET", f"{page_id}/feed", {"fields": "id,message,from", "limit": "100"})
 

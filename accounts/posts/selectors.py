@@ -13,6 +13,7 @@ from accounts.models import (
     ActionKind,
     ActionState,
     IngestToken,
+    PageUser,
     PlatformAction,
     PlatformConnection,
     Post,
@@ -302,3 +303,26 @@ def actions_held() -> list[PlatformAction]:
         .select_related("account", "post", "requested_by")
         .order_by("created_at", "id")[:100]
     )
+
+
+def page_lockout_people(*, account: Account) -> list[User]:
+    """The people responsible for the account now, by name: whose Page tasks a crisis
+    may take away."""
+    return list(
+        User.objects.filter(
+            account_responsibilities__account=account,
+            account_responsibilities__ended_at__isnull=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def page_users_initial(*, account: Account) -> dict[str, str]:
+    """The lockout form's current values: ``user_<pk>`` -> business-scoped id."""
+    return {
+        f"user_{user_id}": scoped_id
+        for user_id, scoped_id in PageUser.objects.filter(account=account).values_list(
+            "user_id", "scoped_id"
+        )
+    }

@@ -15,6 +15,11 @@ urlpatterns = [
     path("kontoer/<int:account_id>/nokler/ny/", views.token_create_view, name="token_create"),
     path("nokler/<int:token_id>/trekk-tilbake/", views.token_revoke_view, name="token_revoke"),
     path("kontoer/<int:account_id>/facebook-side/", views.facebook_page_view, name="facebook_page"),
+    path(
+        "kontoer/<int:account_id>/facebook-side/krisesperre/",
+        views.page_lockout_view,
+        name="page_lockout",
+    ),
     # For machines: no login, no CSRF; a token or a signature instead.
     path("api/kontoer/<int:account_id>/", ingest.ingest_api, name="ingest"),
     path("webhook/facebook/", ingest.facebook_webhook, name="facebook_webhook"),

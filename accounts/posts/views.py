@@ -33,16 +33,20 @@ from .forms import (
     CloseForm,
     FacebookPageForm,
     InboxFilterForm,
+    PageLockoutForm,
     PostRegisterForm,
     ReopenForm,
     TokenCreateForm,
     TriageForm,
 )
 from .outbox import facebook_url
+from .page_tasks import PageTasksError, page_users_set
 from .rules import triage_rule
 from .selectors import (
     accounts_with_posts_for,
     connection_for_page,
+    page_lockout_people,
+    page_users_initial,
     post_actions,
     post_answer_draft,
     post_events,
@@ -476,5 +480,49 @@ def facebook_page_view(request: HttpRequest, account_id: int) -> HttpResponse:
             "form": form,
             "page_title": _("Facebook Page of %(account)s") % {"account": account.name},
             "submit_label": _("Connect"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def page_lockout_view(request: HttpRequest, account_id: int) -> HttpResponse:
+    """The crisis lockout on the Facebook Page: its Business portfolio and the people's
+    business-scoped ids, so that a crisis takes their posting and moderating away."""
+    account = _account(request, account_id)
+    user = request_user(request)
+    integrations_check_may_manage(actor=user, account=account)
+    connection = connection_for_page(account=account)
+    if connection is None or not connection.is_connected:
+        messages.error(request, _("Connect the Facebook Page first."))
+        return redirect("posts:facebook_page", account_id=account.pk)
+    form = PageLockoutForm(
+        _data(request),
+        people=page_lockout_people(account=account),
+        initial={"business_id": connection.business_id, **page_users_initial(account=account)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            page_users_set(
+                actor=user,
+                account=account,
+                business_id=form.cleaned_data["business_id"],
+                scoped_ids=form.scoped_ids(),
+            )
+        except PageTasksError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("The crisis lockout on the Facebook Page is saved."))
+            return redirect(_account_url(account))
+    return render(
+        request,
+        "posts/page_lockout.html",
+        {
+            "account": account,
+            "connection": connection,
+            "form": form,
+            "page_title": _("Crisis lockout on the Facebook Page of %(account)s")
+            % {"account": account.name},
+            "submit_label": _("Save"),
         },
     )

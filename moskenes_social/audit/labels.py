@@ -66,6 +66,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "posts.platform_action_held": _("Held back by the crisis"),
     "posts.platform_action_released": _("Released by the crisis team"),
     "posts.platform_action_cancelled": _("Cancelled by the crisis team"),
+    "posts.page_users_set": _("Crisis lockout on the Facebook Page set up"),
+    "posts.page_tasks_removed": _("Page tasks taken away by the crisis"),
+    "posts.page_tasks_restored": _("Page tasks given back after the crisis"),
+    "posts.page_tasks_restore_failed": _("Page tasks not given back yet"),
     "posts.ingest_token_created": _("Ingest token created"),
     "posts.ingest_token_revoked": _("Ingest token revoked"),
     # People

@@ -307,6 +307,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
+    "page-tasks-sweep": {
+        "task": "accounts.posts.tasks.page_tasks_sweep_task",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},
+    },
 }
 
 # --- Posts coming in: the ingest API and the Facebook Page webhook -------------------------

@@ -14,6 +14,7 @@ from accounts.models import (
     ActionState,
     CrisisPeriod,
     CrisisStatus,
+    PageTaskChange,
     PlatformAction,
 )
 from moskenes_social.people.models import Unit
@@ -224,11 +225,20 @@ def test_history_and_crisis_page_queries_do_not_grow(
             text="Versjon 0",
             requested_by=crisis.started_by,
         )
+        # Whose Page tasks it took away.
+        PageTaskChange.objects.create(
+            crisis=crisis,
+            account=account,
+            user=crisis.started_by,
+            scoped_id=str(9000 + account.pk),
+            page_id="100000000000001",
+            tasks_before=["CREATE_CONTENT", "MODERATE"],
+        )
     assert _queries(client, "/krise/") == few_list
     assert _queries(client, f"/krise/{crisis.pk}/") == few_page
     with django_assert_max_num_queries(8):
         client.get("/krise/")
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         client.get(f"/krise/{crisis.pk}/")
 
 

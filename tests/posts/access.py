@@ -131,6 +131,10 @@ ACCESS: dict[str, Access] = {
     "posts:facebook_page": Access(
         get=_see(403, OWNER, 200), post=_see(403, OWNER, 302), kwargs=_account_kwargs, data=_page
     ),
+    # Not connected yet: the owner is sent to connect the Page first (302).
+    "posts:page_lockout": Access(
+        get=_see(403, OWNER, 302), post=_see(403, OWNER, 302), kwargs=_account_kwargs
+    ),
     # Machines: no login; a missing token is 401 and a failed handshake or a missing
     # signature 403 for everyone.
     "posts:ingest": Access(post=everyone(401), kwargs=_account_kwargs),
@@ -204,6 +208,9 @@ OBJECT_ACCESS: dict[str, Access] = {
     f"posts:token_revoke [{OTHER}]": Access(post=_outsider(403), kwargs=_other_token_kwargs),
     f"posts:facebook_page [{OTHER}]": Access(
         get=_outsider(403), post=_outsider(403), kwargs=_other_account_kwargs, data=_page
+    ),
+    f"posts:page_lockout [{OTHER}]": Access(
+        get=_outsider(403), post=_outsider(403), kwargs=_other_account_kwargs
     ),
     # The ingest API answers machines alike: a missing token is 401 on any account, and
     # a token of another account 403.
