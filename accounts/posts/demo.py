@@ -22,6 +22,7 @@ from accounts.models import (
 from moskenes_social.people.models import Unit, User
 
 from .outbox import connection_of
+from .page_tasks import page_users_set
 from .services import (
     account_facebook_page_set,
     ingest_token_create,
@@ -244,4 +245,37 @@ def demo_standin_prepare(*, control_url: str, webhook_url: str) -> list[str]:
                 token=DEMO_PAGE_TOKEN,
             )
             done.append(f"{own.name} connected to the stand-in's Page")
+    done.append(_demo_page_users(control_url, own))
     return done
+
+
+DEMO_BUSINESS_ID = "900000000000001"
+# The demo staff's business-scoped ids on the stand-in: this plus the user's id.
+DEMO_SCOPED_ID_BASE = 8_000_000_000
+
+
+def _demo_page_users(control_url: str, account: Account) -> str:
+    """The people responsible for the demo account as business users of its Page (on the
+    stand-in, and known to the app), so that a crisis in the tour locks them out there."""
+    responsibilities = list(
+        account.responsibilities.filter(ended_at__isnull=True).select_related("user")
+    )
+    people = {r.user: str(DEMO_SCOPED_ID_BASE + r.user.pk) for r in responsibilities}
+    with httpx.Client(base_url=control_url.rstrip("/") + "/", timeout=5) as control:
+        for user, scoped_id in people.items():
+            control.post(
+                "assigned_users",
+                json={
+                    "page_id": DEMO_FACEBOOK_PAGE_ID,
+                    "user_id": scoped_id,
+                    "name": str(user),
+                    "tasks": ["CREATE_CONTENT", "MODERATE", "MESSAGING", "ANALYZE"],
+                },
+            )
+    owner = next((r.user for r in responsibilities if r.role == ResponsibilityRole.OWNER), None)
+    connection = connection_of(account)
+    if owner is not None and connection is not None and not connection.business_id:
+        page_users_set(
+            actor=owner, account=account, business_id=DEMO_BUSINESS_ID, scoped_ids=people
+        )
+    return f"{len(people)} business user(s) on the stand-in's Page"

@@ -11,8 +11,8 @@ from django.utils import timezone
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from accounts.models import Account, PlatformConnection, Post
-from accounts.posts.services import post_register
+from accounts.models import Account, PageUser, PlatformConnection, Post
+from accounts.posts.services import platform_connect, post_register
 from approvals.models import AccountRequest
 from moskenes_social.people.models import Unit, User
 from standins.meta_graph import GraphStandIn
@@ -262,3 +262,38 @@ def test_connecting_a_facebook_page(
     elif connection is not None:
         # Connected by an earlier example; a refused attempt changed nothing.
         assert connection.object_id == PAGE_ID and connection.is_connected
+
+
+@given(business_id=st.one_of(numbers, typed), first=st.one_of(numbers, typed), second=numbers)
+@example(business_id="5550001", first="9101", second="9101")
+@example(business_id="5550001", first="9101", second="9102")
+def test_setting_up_the_crisis_lockout_on_the_page(
+    responder_account: tuple[User, Account],
+    meta_graph: GraphStandIn,
+    business_id: str,
+    first: str,
+    second: str,
+) -> None:
+    """Saved only with digits (or blanks) and no id twice; anything else an error shown,
+    what was stored before unchanged."""
+    owner, account = responder_account
+    if not PlatformConnection.objects.filter(account=account).exists():
+        meta_graph.page_add(PAGE_ID, "Reine skole", PAGE_TOKEN)
+        platform_connect(actor=owner, account=account, page_id=PAGE_ID, token=PAGE_TOKEN)
+    other = account.responsibilities.exclude(user=owner).get().user
+    before = set(PageUser.objects.values_list("user_id", "scoped_id"))
+    data = {"business_id": business_id, f"user_{owner.pk}": first, f"user_{other.pk}": second}
+    url = f"/innlegg/kontoer/{account.pk}/facebook-side/krisesperre/"
+    saved = post(client_for(owner), url, data)
+    ids = [value.strip() for value in (first, second)]
+    valid = all(not value or (value.isascii() and value.isdigit()) for value in ids)
+    valid = valid and not (ids[0] and ids[0] == ids[1])
+    business = business_id.strip()
+    valid = valid and (not business or (business.isascii() and business.isdigit()))
+    valid = valid and all(len(value) <= 64 for value in [*ids, business])
+    assert saved == valid, data
+    after = set(PageUser.objects.values_list("user_id", "scoped_id"))
+    if saved:
+        assert after == {(u.pk, v) for u, v in zip([owner, other], ids, strict=True) if v}
+    else:
+        assert after == before
