@@ -11,6 +11,7 @@ def follow_up_reminders_send() -> int:
 
 # Celery's autodiscovery imports only <app>.tasks; the posts' tasks live in a subpackage.
 from accounts.posts.tasks import (  # noqa: E402,F401
+    instagram_tokens_refresh_task,
     page_tasks_remove_task,
     page_tasks_restore_task,
     page_tasks_sweep_task,

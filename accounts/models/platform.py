@@ -26,9 +26,10 @@ ACTION_ATTEMPTS = (0, 20)
 USAGE_PERCENT = (0, 10_000)
 
 
-def facebook_url(object_id: str) -> str:
-    """A link to a comment or post on Facebook by its id."""
-    return f"https://www.facebook.com/{object_id}"
+def platform_url(platform: str, object_id: str) -> str:
+    """A link to a comment or post on Facebook by its id; "" on Instagram, where a comment
+    has no address of its own."""
+    return f"https://www.facebook.com/{object_id}" if platform == "facebook" and object_id else ""
 
 
 class ConnectionStatus(models.TextChoices):
@@ -77,6 +78,9 @@ class PlatformConnection(models.Model):
     # The Business portfolio the Page is in: set, the crisis lockout changes the tasks of
     # the Page's business users (``PageUser``) through ``assigned_users``.
     business_id = models.CharField(_("Business portfolio id"), max_length=64, blank=True)
+    # When the token stops working (Instagram Login's are good for 60 days and refreshed
+    # before, ``accounts.posts.instagram``); None: it does not expire.
+    token_expires_at = models.DateTimeField(_("token expires"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("platform connection")
@@ -97,6 +101,8 @@ class PlatformConnection(models.Model):
                 condition=Q(business_id="") | Q(business_id__regex=r"^[0-9]{1,64}$"),
                 name="accounts_connection_business_id_digits",
             ),
+            # One account per object on the platform: a webhook's id names one account.
+            models.UniqueConstraint(fields=["object_id"], name="accounts_connection_one_object"),
         ]
 
     def __str__(self) -> str:
@@ -274,7 +280,7 @@ class PlatformAction(models.Model):
     @property
     def result_url(self) -> str:
         """A link to what the action made on Facebook (the reply, the published post)."""
-        return facebook_url(self.result_id) if self.result_id else ""
+        return platform_url(self.account.platform, self.result_id)
 
 
 # Page tasks that let a business user speak on a Page: taken away during a crisis.

@@ -31,6 +31,7 @@ class PostSource(models.TextChoices):
     MANUAL = "manual", _("Registered by hand")
     API = "api", _("Ingest API")
     FACEBOOK = "facebook", _("Facebook webhook")
+    INSTAGRAM = "instagram", _("Instagram webhook")
 
 
 class PostCategory(models.TextChoices):
@@ -89,6 +90,11 @@ class Post(models.Model):
     # The platform's own id (a Facebook comment id, an integration's id); "" if unknown.
     # A delivery with an id already stored for the account creates nothing new.
     platform_id = models.CharField(_("id on the platform"), max_length=200, blank=True)
+    # The comment this one replies to on the platform ("" for a top-level comment): the
+    # thread it belongs to (an Instagram answer goes to the top-level comment).
+    parent_platform_id = models.CharField(
+        _("replies to"), max_length=200, blank=True, db_default=""
+    )
     author = models.CharField(_("author"), max_length=200, blank=True)
     text = models.TextField(_("text"), blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)

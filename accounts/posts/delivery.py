@@ -38,6 +38,7 @@ from accounts.lockout import CrisisLockout, crisis_covering, is_crisis_team
 from accounts.models import (
     ActionKind,
     ActionState,
+    Platform,
     PlatformAction,
     PlatformConnection,
     Post,
@@ -51,7 +52,7 @@ from moskenes_social.people.models import User
 
 from .crypto import token_decrypt
 from .graph import ErrorKind, Graph, GraphError, GraphResult, Usage
-from .outbox import action_send_after_commit, facebook_url
+from .outbox import action_send_after_commit, platform_url
 from .services import (
     platform_disconnect,
     post_answer_failed,
@@ -161,7 +162,8 @@ def _fail(
             },
         )
         with override(settings.LANGUAGE_CODE):
-            subject = _("Not sent to Facebook: %(action)s on %(account)s. %(message)s") % {
+            subject = _("Not sent to %(platform)s: %(action)s on %(account)s. %(message)s") % {
+                "platform": action.account.get_platform_display(),
                 "action": ActionKind(action.kind).label.lower(),
                 "account": action.account.name,
                 "message": message,
@@ -204,16 +206,22 @@ def _on_error(claim: _Claim, connection: PlatformConnection, exc: GraphError) ->
     if kind == ErrorKind.TRANSIENT:
         if action.attempts + 1 >= TRANSIENT_ATTEMPTS:
             return _fail(
-                claim, message=_("Facebook did not answer, after several tries."), error=exc
+                claim,
+                message=_("%(platform)s did not answer, after several tries.")
+                % {"platform": action.account.get_platform_display()},
+                error=exc,
             )
         return _requeue(claim, at=now + _backoff(action.attempts + 1), attempt=True, error=exc)
     if kind == ErrorKind.TOKEN:
         with transaction.atomic():
             if platform_disconnect(actor=None, account=action.account, reason="token"):
                 subject = _(
-                    "Facebook no longer accepts the access token of %(account)s. Connect the "
-                    "Page again with a new token."
-                ) % {"account": action.account.name}
+                    "%(platform)s no longer accepts the access token of %(account)s. Connect "
+                    "it again with a new token."
+                ) % {
+                    "account": action.account.name,
+                    "platform": action.account.get_platform_display(),
+                }
                 _notify(action, subject, owners=True)
         return _fail(claim, message=_("The access token is invalid or expired."), error=exc)
     if kind == ErrorKind.GONE:
@@ -234,7 +242,8 @@ def _on_error(claim: _Claim, connection: PlatformConnection, exc: GraphError) ->
                 attempts=F("attempts") + 1,
                 error_code=exc.code,
                 error_subcode=exc.subcode,
-                error_message=_("The comment no longer exists on Facebook."),
+                error_message=_("The comment no longer exists on %(platform)s.")
+                % {"platform": action.account.get_platform_display()},
             )
         return ActionState.FAILED
     if kind == ErrorKind.PERMISSION:
@@ -244,7 +253,8 @@ def _on_error(claim: _Claim, connection: PlatformConnection, exc: GraphError) ->
         return _fail(claim, message=message, error=exc, owners=True)
     return _fail(
         claim,
-        message=_("Facebook refused it: %(message)s") % {"message": exc.message or exc.code},
+        message=_("%(platform)s refused it: %(message)s")
+        % {"platform": action.account.get_platform_display(), "message": exc.message or exc.code},
         error=exc,
     )
 
@@ -268,7 +278,7 @@ def _done(claim: _Claim, connection: PlatformConnection, result: GraphResult) ->
         if post is not None:
             if action.kind == ActionKind.REPLY and result_id:
                 Post.objects.filter(pk=post.pk, status=PostStatus.ANSWERED).update(
-                    answer_url=facebook_url(result_id)
+                    answer_url=platform_url(action.account.platform, result_id)
                 )
             elif action.kind in (ActionKind.HIDE, ActionKind.UNHIDE):
                 Post.objects.filter(pk=post.pk).update(
@@ -286,14 +296,19 @@ def _done(claim: _Claim, connection: PlatformConnection, result: GraphResult) ->
     return ActionState.DONE
 
 
-def _already_there(graph: Graph, action: PlatformAction, page_id: str) -> GraphResult | None:
-    """The Page's reply (or post) with this action's text among the comment's replies (or
-    on the Page's feed), if there."""
-    found = (
-        graph.feed(page_id)
-        if action.kind == ActionKind.PUBLISH
-        else graph.replies(action.target_id)
-    )
+def _already_there(
+    graph: Graph, action: PlatformAction, page_id: str, *, instagram: bool
+) -> GraphResult | None:
+    """The account's reply (or post) with this action's text among the comment's replies
+    (or on the Page's feed), if there. Instagram names the text ``text``, Facebook
+    ``message``."""
+    if action.kind == ActionKind.PUBLISH:
+        found = graph.feed(page_id)
+    elif instagram:
+        found = graph.ig_replies(action.target_id)
+    else:
+        found = graph.replies(action.target_id)
+    words = "text" if instagram else "message"
     data = found.data.get("data")
     for reply in data if isinstance(data, list) else []:
         if not isinstance(reply, dict):
@@ -302,25 +317,29 @@ def _already_there(graph: Graph, action: PlatformAction, page_id: str) -> GraphR
         if (
             isinstance(sender, dict)
             and str(sender.get("id")) == page_id
-            and isinstance(reply.get("message"), str)
-            and reply["message"].strip() == action.text.strip()
+            and isinstance(reply.get(words), str)
+            and reply[words].strip() == action.text.strip()
         ):
             return GraphResult(data={"id": reply.get("id")}, usage=found.usage)
     return None
 
 
-def _call(graph: Graph, action: PlatformAction, page_id: str) -> GraphResult:
+def _call(graph: Graph, action: PlatformAction, page_id: str, *, instagram: bool) -> GraphResult:
+    """One action's call: Facebook's and Instagram's paths differ for answers and hiding."""
     if action.kind in (ActionKind.REPLY, ActionKind.PUBLISH) and action.attempts > 0:
-        found = _already_there(graph, action, page_id)
+        found = _already_there(graph, action, page_id, instagram=instagram)
         if found is not None:
             logger.info("platform action %s: it was there already", action.pk)
             return found
     if action.kind == ActionKind.REPLY:
+        if instagram:
+            return graph.ig_reply(action.target_id, action.text)
         return graph.reply(action.target_id, action.text)
-    if action.kind == ActionKind.HIDE:
-        return graph.hide(action.target_id, hidden=True)
-    if action.kind == ActionKind.UNHIDE:
-        return graph.hide(action.target_id, hidden=False)
+    if action.kind in (ActionKind.HIDE, ActionKind.UNHIDE):
+        hidden = action.kind == ActionKind.HIDE
+        if instagram:
+            return graph.ig_hide(action.target_id, hidden=hidden)
+        return graph.hide(action.target_id, hidden=hidden)
     if action.kind == ActionKind.DELETE:
         return graph.delete(action.target_id)
     return graph.publish(action.target_id, action.text)
@@ -365,7 +384,11 @@ def platform_action_deliver(*, action_id: int) -> str:
         )
     connection = PlatformConnection.objects.filter(account=action.account_id).first()
     if connection is None or not connection.is_connected:
-        return _fail(claim, message=_("The account is not connected to its Facebook Page."))
+        return _fail(
+            claim,
+            message=_("The account is not connected on %(platform)s.")
+            % {"platform": action.account.get_platform_display()},
+        )
     if connection.paused_until is not None and connection.paused_until > claimed_at:
         return _requeue(claim, at=connection.paused_until, attempt=False)
     token = token_decrypt(connection.token_encrypted)
@@ -375,9 +398,10 @@ def platform_action_deliver(*, action_id: int) -> str:
         return _fail(
             claim, message=_("The stored access token cannot be read; connect the Page again.")
         )
-    graph = Graph(token=token, object_id=connection.object_id)
+    instagram = action.account.platform == Platform.INSTAGRAM
+    graph = Graph(token=token, object_id=connection.object_id, instagram=instagram)
     try:
-        result = _call(graph, action, connection.object_id)
+        result = _call(graph, action, connection.object_id, instagram=instagram)
     except GraphError as exc:
         return _on_error(claim, connection, exc)
     return _done(claim, connection, result)

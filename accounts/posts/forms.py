@@ -238,3 +238,30 @@ class PageLockoutForm(forms.Form):
 
     def scoped_ids(self) -> dict[User, str]:
         return {person: self.cleaned_data[f"user_{person.pk}"] for person in self.people}
+
+
+class InstagramAccountForm(forms.Form):
+    """Connect an Instagram professional account (Instagram Login): its id and a short-lived
+    token, which the app exchanges for one of 60 days. The token is never filled in again."""
+
+    user_id = forms.CharField(
+        label=_("Instagram account id"),
+        max_length=64,
+        validators=[
+            RegexValidator(
+                r"^[0-9]+\Z", message=_("An Instagram account id consists of digits only.")
+            )
+        ],
+        help_text=_("The professional account's numeric id (the token generator shows it)."),
+    )
+    token = forms.CharField(
+        label=_("Access token"),
+        max_length=1_000,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_(
+            "A token from the Meta app's Instagram token generator or Instagram Login, good "
+            "for an hour: the app exchanges it for one of 60 days and renews that. It is "
+            "stored encrypted and never shown again."
+        ),
+    )

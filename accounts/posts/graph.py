@@ -140,12 +140,15 @@ class Graph:
     """Calls made with one access token; ``object_id`` is the Page (or Instagram account)
     whose usage header entry the sender paces itself on."""
 
-    def __init__(self, *, token: str, object_id: str) -> None:
+    def __init__(self, *, token: str, object_id: str, instagram: bool = False) -> None:
         self._token = token
         self._object_id = object_id
+        # Instagram Login's host (graph.instagram.com): the same paths and errors.
+        self._instagram = instagram
 
     def _call(self, method: str, path: str, params: dict[str, str] | None = None) -> GraphResult:
-        client = _client(settings.META_GRAPH_URL, settings.META_GRAPH_TIMEOUT)
+        base = settings.INSTAGRAM_GRAPH_URL if self._instagram else settings.META_GRAPH_URL
+        client = _client(base, settings.META_GRAPH_TIMEOUT)
         headers = {"Authorization": f"Bearer {self._token}"}
         try:
             if method == "POST":
@@ -211,6 +214,54 @@ class Graph:
         return self._call(
             "POST", f"{page_id}/assigned_users", {"user": user_id, "tasks": json.dumps(tasks)}
         )
+
+    # Instagram (professional accounts, Instagram Login).
+
+    def _unversioned(self, path: str) -> str:
+        """An absolute URL beside the version (the token endpoints have none)."""
+        base = settings.INSTAGRAM_GRAPH_URL if self._instagram else settings.META_GRAPH_URL
+        return f"{base.rsplit('/', 1)[0]}/{path}"
+
+    def ig_me(self) -> GraphResult:
+        return self._call("GET", "me", {"fields": "user_id,username"})
+
+    def ig_exchange(self, app_secret: str) -> GraphResult:
+        """A short-lived token (1 hour) for a long-lived one (60 days): ``access_token``,
+        ``expires_in`` (seconds)."""
+        return self._call(
+            "GET",
+            self._unversioned("access_token"),
+            {
+                "grant_type": "ig_exchange_token",
+                "client_secret": app_secret,
+                "access_token": self._token,
+            },
+        )
+
+    def ig_refresh(self) -> GraphResult:
+        """A long-lived token at least a day old for a new one of 60 days."""
+        return self._call(
+            "GET",
+            self._unversioned("refresh_access_token"),
+            {"grant_type": "ig_refresh_token", "access_token": self._token},
+        )
+
+    def ig_subscribe(self) -> GraphResult:
+        return self._call("POST", "me/subscribed_apps", {"subscribed_fields": "comments"})
+
+    def ig_reply(self, comment_id: str, message: str) -> GraphResult:
+        return self._call("POST", f"{comment_id}/replies", {"message": message})
+
+    def ig_replies(self, comment_id: str) -> GraphResult:
+        return self._call(
+            "GET", f"{comment_id}/replies", {"fields": "id,text,from,username", "limit": "100"}
+        )
+
+    def ig_hide(self, comment_id: str, *, hidden: bool) -> GraphResult:
+        return self._call("POST", comment_id, {"hide": "true" if hidden else "false"})
+
+    def ig_comments_enable(self, media_id: str, *, enabled: bool) -> GraphResult:
+        return self._call("POST", media_id, {"comment_enabled": "true" if enabled else "false"})
 
     def feed(self, page_id: str) -> GraphResult:
         return self._call("GET", f"{page_id}/feed", {"fields": "id,message,from", "limit": "100"})

@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import Account, AccountStatus, PostSource
+from accounts.models import Account, AccountStatus, Platform, PostSource
 from moskenes_social.bounds import in_window, parse_aware_time, storable_text
 from moskenes_social.worktime import OSLO
 from policy.selectors import policy_of_version
 
-from .selectors import FacebookCommentTarget, facebook_comment_target, ingest_token_find
+from .selectors import CommentTarget, accounts_of_object, comment_target, ingest_token_find
 from .services import PostError, ingest_token_mark_used, post_ingest, post_platform_event
 
 logger = logging.getLogger(__name__)
@@ -223,8 +223,7 @@ def ingest_api(request: HttpRequest, account_id: int) -> JsonResponse:
 # --- The Facebook Page webhook --------------------------------------------------------------
 
 
-def _signature_valid(body: bytes, header: str) -> bool:
-    secret: str = settings.FACEBOOK_APP_SECRET
+def _signature_valid(body: bytes, header: str, secret: str) -> bool:
     if not secret or not header.startswith("sha256="):
         return False
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
@@ -265,13 +264,17 @@ def _comment_url(value: dict[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class FacebookComment:
+class PlatformComment:
+    """A citizen's new comment: on a Facebook Page or an Instagram account (``page_id``)."""
+
     page_id: str
     platform_id: str
     author: str
     text: str
     url: str
     posted_at: datetime | None
+    # The comment it replies to: its thread.
+    parent_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -286,7 +289,7 @@ class FeedEvent:
     message: str
 
 
-def _feed_change(page_id: str, change: object) -> FacebookComment | FeedEvent | None:
+def _feed_change(page_id: str, change: object) -> PlatformComment | FeedEvent | None:
     """A new comment by someone else than the page, or an event on a stored one; None
     (logged) for anything else. Reads the payload only."""
     if not isinstance(change, dict) or change.get("field") != "feed":
@@ -334,7 +337,7 @@ def _feed_change(page_id: str, change: object) -> FacebookComment | FeedEvent | 
         # A sticker or photo without words: nothing to answer in the app.
         logger.info("facebook webhook: comment %s has no text; ignored", comment_id)
         return None
-    return FacebookComment(
+    return PlatformComment(
         page_id=page_id,
         # As ``post_ingest`` stores it, so that a replay is recognised before it.
         platform_id=comment_id,
@@ -342,11 +345,13 @@ def _feed_change(page_id: str, change: object) -> FacebookComment | FeedEvent | 
         text=message,
         url=url,
         posted_at=_created_time(value.get("created_time")),
+        # A reply to the post itself names the post as its parent: no thread of comments.
+        parent_id=parent_id if parent_id != value.get("post_id") else "",
     )
 
 
-def _feed_changes(payload: dict[str, Any]) -> tuple[list[FacebookComment], list[FeedEvent]]:
-    comments: list[FacebookComment] = []
+def _feed_changes(payload: dict[str, Any]) -> tuple[list[PlatformComment], list[FeedEvent]]:
+    comments: list[PlatformComment] = []
     events: list[FeedEvent] = []
     for entry in payload["entry"]:
         page_id = entry.get("id") if isinstance(entry, dict) else None
@@ -360,7 +365,7 @@ def _feed_changes(payload: dict[str, Any]) -> tuple[list[FacebookComment], list[
             continue
         for change in changes:
             found = _feed_change(page_id, change)
-            if isinstance(found, FacebookComment):
+            if isinstance(found, PlatformComment):
                 comments.append(found)
             elif found is not None:
                 events.append(found)
@@ -368,27 +373,108 @@ def _feed_changes(payload: dict[str, Any]) -> tuple[list[FacebookComment], list[
 
 
 def _new_comments(
-    comments: list[FacebookComment],
-) -> list[tuple[FacebookCommentTarget, FacebookComment]]:
+    platform: Platform, comments: list[PlatformComment]
+) -> list[tuple[CommentTarget, PlatformComment]]:
     """The comments to store, with their targets: those on an active official account's
     page that it does not have yet. One query a comment; a replay ends here."""
     new = []
     for comment in comments:
-        target = facebook_comment_target(page_id=comment.page_id, comment_id=comment.platform_id)
+        target = comment_target(
+            platform=platform, object_id=comment.page_id, comment_id=comment.platform_id
+        )
         if target is None:
             logger.warning(
-                "facebook webhook: page %s is not an official account; ignored", comment.page_id
+                "%s webhook: %s is not an official account; ignored", platform, comment.page_id
             )
             continue
         if target.account.status != AccountStatus.ACTIVE:
             logger.info(
-                "facebook webhook: page %s belongs to an inactive account; ignored",
+                "%s webhook: %s belongs to an inactive account; ignored",
+                platform,
                 comment.page_id,
             )
             continue
         if not target.stored:
             new.append((target, comment))
     return new
+
+
+def _handshake(request: HttpRequest, verify: str) -> HttpResponse:
+    """The subscription handshake: the challenge back if the verify token matches."""
+    given = request.GET.get("hub.verify_token", "")
+    if (
+        verify
+        and request.GET.get("hub.mode") == "subscribe"
+        and hmac.compare_digest(given.encode(), verify.encode())
+    ):
+        return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
+    return _error(403, _("The verification token does not match."))
+
+
+def _signed_payload(request: HttpRequest, secret: str) -> dict[str, Any] | JsonResponse:
+    """The delivery's JSON object, or the answer refusing it (413, 403, 400)."""
+    try:
+        body = _read_body(request)
+    except BodyTooLarge:
+        return _too_large()
+    if not _signature_valid(body, request.headers.get("X-Hub-Signature-256", ""), secret):
+        return _error(403, _("The signature does not match."))
+    payload = _json(body)
+    if payload is _INVALID:
+        return _error(400, _("The body is not valid JSON."))
+    if not isinstance(payload, dict):
+        return _error(400, _("The body must be a JSON object."))
+    return payload
+
+
+def _store_comments(
+    platform: Platform, comments: list[PlatformComment], events: list[FeedEvent]
+) -> int:
+    """Store the new comments and apply the events; returns how many posts were created."""
+    created = 0
+    now = datetime.now(tz=UTC)
+    source = PostSource.INSTAGRAM if platform == Platform.INSTAGRAM else PostSource.FACEBOOK
+    for target, comment in _new_comments(platform, comments):
+        # Each comment is stored whole (the post and its audit event) or not at all, on
+        # its own: one refused is logged and skipped, and the others of the delivery stay
+        # (Meta would retry the delivery for 36 hours, in vain). Should the database fail,
+        # the 500 makes Meta deliver again, and what was stored is recognised as a replay.
+        try:
+            with transaction.atomic():
+                _post, was_created = post_ingest(
+                    account=target.account,
+                    policy=policy_of_version(
+                        version_id=target.policy_version_id,
+                        adopted_at=target.policy_version_adopted_at,
+                    ),
+                    source=source,
+                    platform_id=comment.platform_id,
+                    author=comment.author,
+                    text=comment.text,
+                    url=comment.url,
+                    posted_at=comment.posted_at or now,
+                    parent_platform_id=comment.parent_id,
+                )
+        except PostError as exc:
+            logger.info("%s webhook: comment refused: %s", platform, " ".join(exc.messages))
+            continue
+        created += int(was_created)
+    for event in events:
+        # Ordinary queries: these are few beside new comments (an answer, an edit).
+        account = (
+            accounts_of_object(platform, event.page_id).filter(status=AccountStatus.ACTIVE).first()
+        )
+        if account is None:
+            continue
+        with transaction.atomic():
+            post_platform_event(
+                account=account,
+                verb=event.verb,
+                comment_id=event.comment_id,
+                parent_id=event.parent_id,
+                message=event.message,
+            )
+    return created
 
 
 @csrf_exempt
@@ -402,66 +488,101 @@ def facebook_webhook(request: HttpRequest) -> HttpResponse:
     open a transaction, one each: the post and its audit event (``post_ingest``).
     """
     if request.method == "GET":
-        verify: str = settings.FACEBOOK_VERIFY_TOKEN
-        given = request.GET.get("hub.verify_token", "")
-        if (
-            verify
-            and request.GET.get("hub.mode") == "subscribe"
-            and hmac.compare_digest(given.encode(), verify.encode())
-        ):
-            return HttpResponse(request.GET.get("hub.challenge", ""), content_type="text/plain")
-        return _error(403, _("The verification token does not match."))
-    try:
-        body = _read_body(request)
-    except BodyTooLarge:
-        return _too_large()
-    if not _signature_valid(body, request.headers.get("X-Hub-Signature-256", "")):
-        return _error(403, _("The signature does not match."))
-    payload = _json(body)
-    if payload is _INVALID:
-        return _error(400, _("The body is not valid JSON."))
-    if not isinstance(payload, dict):
-        return _error(400, _("The body must be a JSON object."))
+        return _handshake(request, settings.FACEBOOK_VERIFY_TOKEN)
+    payload = _signed_payload(request, settings.FACEBOOK_APP_SECRET)
+    if isinstance(payload, JsonResponse):
+        return payload
     if payload.get("object") != "page" or not isinstance(payload.get("entry"), list):
         logger.info(
             "facebook webhook: object %r is not a page feed; ignored", payload.get("object")
         )
         return JsonResponse({"created": 0})
-    created = 0
-    now = datetime.now(tz=UTC)
     comments, events = _feed_changes(payload)
-    for target, comment in _new_comments(comments):
-        # Each comment is stored whole (the post and its audit event) or not at all, on
-        # its own: one refused is logged and skipped, and the others of the delivery stay
-        # (Meta would retry the delivery for 36 hours, in vain). Should the database fail,
-        # the 500 makes Meta deliver again, and what was stored is recognised as a replay.
-        try:
-            with transaction.atomic():
-                _post, was_created = post_ingest(
-                    account=target.account,
-                    policy=policy_of_version(
-                        version_id=target.policy_version_id,
-                        adopted_at=target.policy_version_adopted_at,
-                    ),
-                    source=PostSource.FACEBOOK,
-                    platform_id=comment.platform_id,
-                    author=comment.author,
-                    text=comment.text,
-                    url=comment.url,
-                    posted_at=comment.posted_at or now,
-                )
-        except PostError as exc:
-            logger.info("facebook webhook: comment refused: %s", " ".join(exc.messages))
+    return JsonResponse({"created": _store_comments(Platform.FACEBOOK, comments, events)})
+
+
+# --- Instagram ------------------------------------------------------------------------------
+
+
+def _instagram_change(user_id: str, change: object) -> PlatformComment | FeedEvent | None:
+    """A citizen's new comment, or the account's own reply (our answer's echo, or one
+    given directly on Instagram); None (logged) for anything else. Instagram sends new
+    comments only: no edits, no removals."""
+    if not isinstance(change, dict) or change.get("field") != "comments":
+        return None
+    value = change.get("value")
+    if not isinstance(value, dict):
+        return None
+    comment_id, text = value.get("id"), value.get("text")
+    if not isinstance(comment_id, str) or not comment_id or not storable_text(comment_id):
+        logger.info("instagram webhook: %s sent a comment without id; ignored", user_id)
+        return None
+    comment_id = comment_id[:200].strip()
+    sender = value.get("from")
+    sender_id = sender.get("id") if isinstance(sender, dict) else None
+    username = _text(sender.get("username") if isinstance(sender, dict) else "", 200)
+    parent_id = value.get("parent_id")
+    parent_id = (
+        parent_id[:200].strip() if isinstance(parent_id, str) and storable_text(parent_id) else ""
+    )
+    if not isinstance(text, str) or not storable_text(text) or not storable_text(username):
+        logger.info("instagram webhook: comment %s cannot be stored; ignored", comment_id)
+        return None
+    if str(sender_id) == user_id:
+        if parent_id and text.strip():
+            return FeedEvent(user_id, "page_reply", comment_id, parent_id, text)
+        return None
+    if not text.strip():
+        logger.info("instagram webhook: comment %s has no text; ignored", comment_id)
+        return None
+    return PlatformComment(
+        page_id=user_id,
+        platform_id=comment_id,
+        author=username,
+        text=text,
+        url="",
+        posted_at=None,
+        parent_id=parent_id,
+    )
+
+
+def _instagram_changes(
+    payload: dict[str, Any],
+) -> tuple[list[PlatformComment], list[FeedEvent]]:
+    comments: list[PlatformComment] = []
+    events: list[FeedEvent] = []
+    for entry in payload["entry"]:
+        user_id = entry.get("id") if isinstance(entry, dict) else None
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        if (
+            not isinstance(user_id, str)
+            or not storable_text(user_id)
+            or not isinstance(changes, list)
+        ):
+            logger.info("instagram webhook: an entry without account id or changes; ignored")
             continue
-        created += int(was_created)
-    for event in events:
-        # Ordinary queries: these are few beside new comments (an answer, an edit).
-        with transaction.atomic():
-            post_platform_event(
-                page_id=event.page_id,
-                verb=event.verb,
-                comment_id=event.comment_id,
-                parent_id=event.parent_id,
-                message=event.message,
-            )
-    return JsonResponse({"created": created})
+        for change in changes:
+            found = _instagram_change(user_id, change)
+            if isinstance(found, PlatformComment):
+                comments.append(found)
+            elif found is not None:
+                events.append(found)
+    return comments, events
+
+
+@csrf_exempt
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def instagram_webhook(request: HttpRequest) -> HttpResponse:
+    """Instagram's comments (object ``instagram``, field ``comments``), signed with the
+    Instagram app's secret; otherwise as ``facebook_webhook``."""
+    if request.method == "GET":
+        return _handshake(request, settings.INSTAGRAM_VERIFY_TOKEN)
+    payload = _signed_payload(request, settings.INSTAGRAM_APP_SECRET)
+    if isinstance(payload, JsonResponse):
+        return payload
+    if payload.get("object") != "instagram" or not isinstance(payload.get("entry"), list):
+        logger.info("instagram webhook: object %r is not instagram; ignored", payload.get("object"))
+        return JsonResponse({"created": 0})
+    comments, events = _instagram_changes(payload)
+    return JsonResponse({"created": _store_comments(Platform.INSTAGRAM, comments, events)})

@@ -21,10 +21,17 @@ from accounts.models import (
     Post,
     PostSource,
 )
-from accounts.models.platform import facebook_url
+from accounts.models.platform import platform_url
 from moskenes_social.people.models import User
 
-__all__ = ["OutboxError", "action_queue", "acts_on_platform", "connection_of", "facebook_url"]
+__all__ = [
+    "OutboxError",
+    "action_queue",
+    "acts_on_platform",
+    "connection_of",
+    "platform_url",
+    "reply_target",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -42,13 +49,21 @@ def connection_of(account: Account) -> PlatformConnection | None:
 
 def acts_on_platform(post: Post, connection: PlatformConnection | None) -> bool:
     """Whether the app acts on the platform for ``post``: it came from the connected Page's
-    webhook (it has the comment's id) and is still there."""
+    (or Instagram account's) webhook, so it has the comment's id, and is still there."""
     return (
         connection is not None
-        and post.source == PostSource.FACEBOOK
+        and post.source in (PostSource.FACEBOOK, PostSource.INSTAGRAM)
         and bool(post.platform_id)
         and not post.removed_on_platform
     )
+
+
+def reply_target(post: Post) -> str:
+    """The comment an answer to ``post`` replies to: on Instagram, which takes answers to
+    top-level comments only, the one it belongs under if it is a reply itself."""
+    if post.source == PostSource.INSTAGRAM and post.parent_platform_id:
+        return post.parent_platform_id
+    return post.platform_id
 
 
 def action_send_after_commit(action_id: int) -> None:

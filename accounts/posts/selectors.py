@@ -14,6 +14,7 @@ from accounts.models import (
     ActionState,
     IngestToken,
     PageUser,
+    Platform,
     PlatformAction,
     PlatformConnection,
     Post,
@@ -158,10 +159,11 @@ def ingest_token_find(*, raw: str) -> IngestToken | None:
 
 
 @dataclass(frozen=True)
-class FacebookCommentTarget:
-    """Where a Facebook comment goes: the page's account, whether the account already has
-    a post with the comment's id (a replay), and the guideline version in force, named by
-    its id and adoption time (``policy.selectors.policy_of_version``)."""
+class CommentTarget:
+    """Where a platform's comment goes: the account of the Page (or Instagram account),
+    whether the account already has a post with the comment's id (a replay), and the
+    guideline version in force, named by its id and adoption time
+    (``policy.selectors.policy_of_version``)."""
 
     account: Account
     stored: bool
@@ -169,14 +171,20 @@ class FacebookCommentTarget:
     policy_version_adopted_at: datetime | None
 
 
-def facebook_comment_target_queryset(
-    *, page_id: str, comment_id: str, today: date
+def accounts_of_object(platform: str, object_id: str) -> QuerySet[Account]:
+    if platform == Platform.FACEBOOK:
+        return Account.objects.filter(facebook_page_id=object_id)
+    return Account.objects.filter(platform=platform, connection__object_id=object_id)
+
+
+def comment_target_queryset(
+    *, platform: str, object_id: str, comment_id: str, today: date
 ) -> QuerySet[Account]:
-    """The ORM's form of ``facebook_comment_target``'s SQL, which the tests hold it to."""
+    """The ORM's form of ``comment_target``'s SQL, which the tests hold it to."""
     stored = Post.objects.filter(account=OuterRef("pk"), platform_id=comment_id)
     version = version_in_force_key(on=today)
     return (
-        Account.objects.filter(facebook_page_id=page_id)
+        accounts_of_object(platform, object_id)
         .annotate(
             comment_stored=Exists(stored),
             policy_version_id=version.id,
@@ -186,13 +194,13 @@ def facebook_comment_target_queryset(
     )
 
 
-# The webhook runs this for every comment it is sent. Written as SQL: building and
+# The webhooks run this for every comment they are sent. Written as SQL: building and
 # compiling the queryset above cost 3 ms of Python a delivery against 0.4 ms for
 # PostgreSQL to run it (``make bench``). The version in force is
 # ``policy.selectors._adopted_by_recency``'s first row; its adoption time is read as a
 # column of a join, so that SQLite, whose timestamps are text, converts it by the
-# column's declared type like the ORM's rows.
-_FACEBOOK_COMMENT_TARGET_SQL = """
+# column's declared type like the ORM's rows. ``{where}`` is one of ``_TARGET_WHERE``.
+_COMMENT_TARGET_SQL = """
 SELECT a.*,
        EXISTS (SELECT 1 FROM accounts_post p
                WHERE p.account_id = a.id AND p.platform_id = %s) AS comment_stored,
@@ -205,20 +213,28 @@ SELECT a.*,
         WHERE g.slug = %s AND gv.status IN (%s, %s) AND gv.effective_from <= %s
         ORDER BY gv.effective_from DESC, gv.number DESC
         LIMIT 1)
- WHERE a.facebook_page_id = %s
+ WHERE {where}
  ORDER BY a.id
  LIMIT 1
 """
+_TARGET_WHERE = {
+    Platform.FACEBOOK: "a.facebook_page_id = %s",
+    Platform.INSTAGRAM: (
+        "a.platform = 'instagram' AND a.id IN "
+        "(SELECT c.account_id FROM accounts_platformconnection c WHERE c.object_id = %s)"
+    ),
+}
 
 
-def facebook_comment_target(*, page_id: str, comment_id: str) -> FacebookCommentTarget | None:
-    """The target of a comment on the Facebook Page ``page_id``; None for a page that is
-    no account's. One query: a replay costs nothing more, and a new post needs no query
-    of its own to learn the guideline version in force."""
-    if not page_id:
+def comment_target(*, platform: str, object_id: str, comment_id: str) -> CommentTarget | None:
+    """The target of a comment on the Facebook Page (or Instagram account) ``object_id``;
+    None for one that is no account's. One query: a replay costs nothing more, and a new
+    post needs no query of its own to learn the guideline version in force."""
+    if not object_id or platform not in _TARGET_WHERE:
         return None
-    params = [comment_id, GUIDELINE_SLUG, *ADOPTED_STATUSES, local_date(), page_id]
-    found = list(Account.objects.raw(_FACEBOOK_COMMENT_TARGET_SQL, params))
+    sql = _COMMENT_TARGET_SQL.format(where=_TARGET_WHERE[Platform(platform)])
+    params = [comment_id, GUIDELINE_SLUG, *ADOPTED_STATUSES, local_date(), object_id]
+    found = list(Account.objects.raw(sql, params))
     if not found:
         return None
     account = found[0]
@@ -226,7 +242,7 @@ def facebook_comment_target(*, page_id: str, comment_id: str) -> FacebookComment
     if adopted_at is not None and timezone.is_naive(adopted_at):
         # SQLite keeps UTC without an offset; the ORM adds it to its rows, a raw column not.
         adopted_at = adopted_at.replace(tzinfo=UTC)
-    return FacebookCommentTarget(
+    return CommentTarget(
         account=account,
         stored=bool(account.comment_stored),  # type: ignore[attr-defined]
         policy_version_id=account.policy_version_id,  # type: ignore[attr-defined]
@@ -271,7 +287,7 @@ def post_actions(*, post: Post) -> list[PlatformAction]:
     """What the app did or will do on the platform for a post, newest first."""
     return list(
         PlatformAction.objects.filter(post=post)
-        .select_related("requested_by", "settled_by")
+        .select_related("account", "requested_by", "settled_by")
         .order_by("-created_at", "-id")
     )
 

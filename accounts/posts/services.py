@@ -60,7 +60,14 @@ from policy.selectors import policy_in_force
 from . import permissions
 from .crypto import keys_configured, token_encrypt
 from .graph import ErrorKind, Graph, GraphError
-from .outbox import OutboxError, action_queue, acts_on_platform, connection_of, facebook_url
+from .outbox import (
+    OutboxError,
+    action_queue,
+    acts_on_platform,
+    connection_of,
+    platform_url,
+    reply_target,
+)
 from .rules import Outcome, triage_rule
 
 # Tokens start so, for secret scanners and for people to recognise them.
@@ -189,6 +196,7 @@ def _create(
     posted_at: datetime,
     registered_by: User | None,
     policy: PolicyParameters | None = None,
+    parent_platform_id: str = "",
 ) -> Post | None:
     """Insert an open post with its deadline (``policy``: the guideline version in force,
     read here unless given) and record its audit event; None (nothing written) if the
@@ -207,6 +215,7 @@ def _create(
         posted_at=posted_at,
         received_at=now,
         registered_by=registered_by,
+        parent_platform_id=parent_platform_id,
         **schedule,
     )
     # The unique constraint ``posts_one_per_platform_id`` decides: a replay arriving at
@@ -284,6 +293,7 @@ def post_ingest(
     posted_at: datetime,
     source: str,
     policy: PolicyParameters | None = None,
+    parent_platform_id: str = "",
 ) -> tuple[Post, bool]:
     """Store a post delivered by an integration (API or webhook); ``(post, created)``.
     ``policy`` is the guideline version in force, if the caller has read it already (the
@@ -302,7 +312,7 @@ def post_ingest(
     platform_id = platform_id.strip()
     if not platform_id:
         raise PostError({"id": _("The post has no id.")})
-    if source not in (PostSource.API, PostSource.FACEBOOK):
+    if source not in (PostSource.API, PostSource.FACEBOOK, PostSource.INSTAGRAM):
         raise PostError(_("Unknown source."))
     if account.status != AccountStatus.ACTIVE:
         existing = Post.objects.filter(account=account, platform_id=platform_id).first()
@@ -324,6 +334,7 @@ def post_ingest(
             posted_at=posted_at,
             registered_by=None,
             policy=policy,
+            parent_platform_id=parent_platform_id[:200],
         )
         if post is None:
             return Post.objects.get(account=account, platform_id=platform_id), False
@@ -481,7 +492,7 @@ def _queue(*, post: Post, kind: str, actor: User, text: str = "") -> None:
             account=post.account,
             post=post,
             kind=kind,
-            target_id=post.platform_id,
+            target_id=reply_target(post) if kind == ActionKind.REPLY else post.platform_id,
             actor=actor,
             text=text,
         )
@@ -960,7 +971,7 @@ def _reply_echo(*, account: Account, comment_id: str, parent_id: str, message: s
         ):
             if action.post is not None:
                 Post.objects.filter(pk=action.post.pk, status=PostStatus.ANSWERED).update(
-                    answer_url=facebook_url(comment_id)
+                    answer_url=platform_url(account.platform, comment_id)
                 )
             event_record(
                 actor=action.requested_by,
@@ -973,7 +984,7 @@ def _reply_echo(*, account: Account, comment_id: str, parent_id: str, message: s
 
 
 def post_platform_event(
-    *, page_id: str, verb: str, comment_id: str, parent_id: str, message: str
+    *, account: Account, verb: str, comment_id: str, parent_id: str, message: str
 ) -> str:
     """Apply what the Page's webhook says about a stored comment; returns what it did
     ("echo", "answered", "edited", "removed", or "" for nothing), in the caller's
@@ -985,9 +996,6 @@ def post_platform_event(
     - A citizen's edit updates the post's text and keeps that it was edited.
     - A removal (by its author or Facebook) closes the post as removed on the platform.
     """
-    account = Account.objects.filter(facebook_page_id=page_id, status=AccountStatus.ACTIVE).first()
-    if account is None:
-        return ""
     if verb == "page_reply":
         if _reply_echo(
             account=account, comment_id=comment_id, parent_id=parent_id, message=message
@@ -1005,7 +1013,7 @@ def post_platform_event(
             answered_at=now,
             answered_by=None,
             answer_text=text,
-            answer_url=facebook_url(comment_id),
+            answer_url=platform_url(account.platform, comment_id),
             **_STOP_REMINDERS,
         )
         event_record(
@@ -1016,15 +1024,15 @@ def post_platform_event(
                 "late": post.due_at < now,
                 "due_at": post.due_at.isoformat(),
                 "answer_chars": len(text),
-                "answer_url": facebook_url(comment_id),
+                "answer_url": platform_url(account.platform, comment_id),
             },
         )
         crisis = crisis_covering(account=account)
         if crisis is not None:
             notifications_create(
                 recipients=crisis_team_users(),
-                subject=_("%(account)s answered a post directly on Facebook during the crisis.")
-                % {"account": account.name},
+                subject=_("%(account)s answered a post directly on %(platform)s during the crisis.")
+                % {"account": account.name, "platform": account.get_platform_display()},
                 url=reverse("posts:detail", args=[post.pk]),
             )
         return "answered"

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from .delivery import platform_action_deliver, platform_outbox_sweep
+from .instagram import instagram_tokens_refresh
 from .page_tasks import page_tasks_remove, page_tasks_restore, page_tasks_sweep
 from .reminders import post_reminders_send_due
 
@@ -41,3 +42,9 @@ def page_tasks_restore_task(crisis_id: int) -> int:
 def page_tasks_sweep_task() -> int:
     """Beat "page-tasks-sweep": try again the restores that failed."""
     return page_tasks_sweep()
+
+
+@shared_task(ignore_result=True)
+def instagram_tokens_refresh_task() -> int:
+    """Beat "instagram-tokens-refresh": renew the Instagram tokens before they expire."""
+    return instagram_tokens_refresh()

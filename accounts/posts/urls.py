@@ -20,7 +20,13 @@ urlpatterns = [
         views.page_lockout_view,
         name="page_lockout",
     ),
+    path(
+        "kontoer/<int:account_id>/instagram/",
+        views.instagram_account_view,
+        name="instagram_account",
+    ),
     # For machines: no login, no CSRF; a token or a signature instead.
     path("api/kontoer/<int:account_id>/", ingest.ingest_api, name="ingest"),
     path("webhook/facebook/", ingest.facebook_webhook, name="facebook_webhook"),
+    path("webhook/instagram/", ingest.instagram_webhook, name="instagram_webhook"),
 ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.lockout import crisis_covering, crisis_lockout_message
-from accounts.models import Account, IngestToken, Post, PostSource, PostStatus
+from accounts.models import Account, IngestToken, Platform, Post, PostSource, PostStatus
 from accounts.selectors import accounts_for_responder
 from moskenes_social.audit.models import Event
 from moskenes_social.forms import add_service_error
@@ -33,13 +33,15 @@ from .forms import (
     CloseForm,
     FacebookPageForm,
     InboxFilterForm,
+    InstagramAccountForm,
     PageLockoutForm,
     PostRegisterForm,
     ReopenForm,
     TokenCreateForm,
     TriageForm,
 )
-from .outbox import facebook_url
+from .instagram import instagram_connect
+from .outbox import platform_url
 from .page_tasks import PageTasksError, page_users_set
 from .rules import triage_rule
 from .selectors import (
@@ -202,8 +204,8 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
             "reminders": list(post_reminders(post=post)),
             "actions": post_actions(post=post),
             "on_platform": may_act and post_sends_to_platform(post=post),
-            "comment_url": facebook_url(post.platform_id)
-            if post.source == PostSource.FACEBOOK and post.platform_id
+            "comment_url": platform_url(post.account.platform, post.platform_id)
+            if post.source == PostSource.FACEBOOK
             else "",
             "events": [(e, _event_label(e)) for e in post_events(post=post)],
         },
@@ -310,12 +312,17 @@ def post_answer_view(request: HttpRequest, post_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("The answer is on its way to Facebook.")
+                _("The answer is on its way to %(platform)s.")
+                % {"platform": post.account.get_platform_display()}
                 if on_platform
                 else _("The answer is recorded."),
             )
             return redirect("posts:detail", post_id=post.pk)
-    title = _("Answer on Facebook") if on_platform else _("Record the answer")
+    title = (
+        _("Answer on %(platform)s") % {"platform": post.account.get_platform_display()}
+        if on_platform
+        else _("Record the answer")
+    )
     submit = _("Send the answer") if on_platform else _("Record the answer")
     return _post_form_page(request, post, form, title=title, submit=submit)
 
@@ -524,5 +531,47 @@ def page_lockout_view(request: HttpRequest, account_id: int) -> HttpResponse:
             "page_title": _("Crisis lockout on the Facebook Page of %(account)s")
             % {"account": account.name},
             "submit_label": _("Save"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def instagram_account_view(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Connect the account to its Instagram professional account, or disconnect it."""
+    account = _account(request, account_id)
+    user = request_user(request)
+    integrations_check_may_manage(actor=user, account=account)
+    if account.platform != Platform.INSTAGRAM:
+        raise Http404
+    connection = connection_for_page(account=account)
+    if request.method == "POST" and "disconnect" in request.POST:
+        if platform_disconnect(actor=user, account=account):
+            messages.success(request, _("The app no longer acts on the Instagram account."))
+        return redirect(_account_url(account))
+    form = InstagramAccountForm(
+        _data(request), initial={"user_id": connection.object_id if connection else ""}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            instagram_connect(
+                actor=user,
+                account=account,
+                user_id=form.cleaned_data["user_id"],
+                token=form.cleaned_data["token"],
+            )
+        except PostError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The Instagram account is connected."))
+            return redirect(_account_url(account))
+    return render(
+        request,
+        "posts/instagram_account.html",
+        {
+            "account": account,
+            "connection": connection,
+            "form": form,
+            "page_title": _("Instagram account of %(account)s") % {"account": account.name},
+            "submit_label": _("Connect"),
         },
     )

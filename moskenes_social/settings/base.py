@@ -307,6 +307,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
         "options": {"expires": 50},
     },
+    "instagram-tokens-refresh": {
+        "task": "accounts.posts.tasks.instagram_tokens_refresh_task",
+        "schedule": crontab(minute=17, hour="*/6"),
+        "options": {"expires": 3600},
+    },
     "page-tasks-sweep": {
         "task": "accounts.posts.tasks.page_tasks_sweep_task",
         "schedule": crontab(minute="*/5"),
@@ -321,6 +326,11 @@ CELERY_BEAT_SCHEDULE = {
 # https://developers.facebook.com/docs/graph-api/webhooks/getting-started
 FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET", "")
 FACEBOOK_VERIFY_TOKEN = env_str("FACEBOOK_VERIFY_TOKEN", "")
+# Instagram comments come to a webhook of their own, signed with the Instagram app's secret
+# (Instagram Login: App Dashboard -> Instagram -> API setup with Instagram login).
+# https://developers.facebook.com/docs/instagram-platform/webhooks
+INSTAGRAM_APP_SECRET = env_str("INSTAGRAM_APP_SECRET", "")
+INSTAGRAM_VERIFY_TOKEN = env_str("INSTAGRAM_VERIFY_TOKEN", "")
 # Larger request bodies to the ingest API and the webhook are refused with 413.
 INGEST_MAX_BODY_BYTES = env_positive_int("INGEST_MAX_BODY_BYTES", 256 * 1024)
 
@@ -328,6 +338,13 @@ INGEST_MAX_BODY_BYTES = env_positive_int("INGEST_MAX_BODY_BYTES", 256 * 1024)
 # The Graph API's address with its version; tests and `make run` point it at the project's
 # stand-in (standins/meta_graph.py). https://developers.facebook.com/docs/graph-api/guides/versioning
 META_GRAPH_URL = env_str("META_GRAPH_URL", "https://graph.facebook.com/v25.0").rstrip("/")
+# Instagram Login's Graph API (graph.instagram.com), same paths and errors as above.
+# https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login
+INSTAGRAM_GRAPH_URL = env_str("INSTAGRAM_GRAPH_URL", "https://graph.instagram.com/v25.0").rstrip(
+    "/"
+)
+# An Instagram token (60 days) is refreshed by beat once fewer days than this are left.
+INSTAGRAM_TOKEN_REFRESH_DAYS = env_int("INSTAGRAM_TOKEN_REFRESH_DAYS", 30, minimum=1, maximum=59)
 # Seconds one Graph API call may take (connect and read) before it counts as a transient error.
 META_GRAPH_TIMEOUT = env_int("META_GRAPH_TIMEOUT", 15, minimum=1, maximum=120)
 # Fernet keys (comma-separated, newest first) that encrypt Page access tokens at rest;

@@ -13,3 +13,6 @@ DEMO_DATA_ALLOWED = True
 # connects the demo's Facebook Page to it; its webhooks are signed with this secret.
 META_GRAPH_URL = env_str("META_GRAPH_URL", "http://127.0.0.1:8765/v25.0").rstrip("/")
 FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET", "local-demo-app-secret")  # noqa: S105
+# The same stand-in serves Instagram Login's paths; its Instagram webhooks use this secret.
+INSTAGRAM_GRAPH_URL = env_str("INSTAGRAM_GRAPH_URL", META_GRAPH_URL).rstrip("/")
+INSTAGRAM_APP_SECRET = env_str("INSTAGRAM_APP_SECRET", "local-demo-instagram-secret")  # noqa: S105

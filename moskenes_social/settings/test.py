@@ -27,4 +27,5 @@ WHITENOISE_USE_FINDERS = True
 # No test reaches Meta: a test that acts on a platform points this at the stand-in
 # (tests/standins); anything else gets "connection refused" at once.
 META_GRAPH_URL = "http://127.0.0.1:9/v25.0"
+INSTAGRAM_GRAPH_URL = "http://127.0.0.1:9/v25.0"
 META_GRAPH_TIMEOUT = 5

@@ -426,7 +426,7 @@ def test_an_unknown_page_is_ignored_with_a_log_line(
     with caplog.at_level(logging.INFO, logger="accounts.posts.ingest"):
         response = webhook(delivery(comment(page_id="999"), page_id="999"))
     assert response.status_code == 200 and response.json() == {"created": 0}
-    assert "page 999 is not an official account" in caplog.text
+    assert "facebook webhook: 999 is not an official account" in caplog.text
     assert not Post.objects.exists()
 
 

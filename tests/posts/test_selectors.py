@@ -6,11 +6,13 @@ from typing import Any
 import pytest
 import time_machine
 
-from accounts.models import Account, PostSource
-from accounts.posts.selectors import facebook_comment_target, facebook_comment_target_queryset
+from accounts.models import Account, Platform, PlatformConnection, PostSource
+from accounts.posts.selectors import comment_target, comment_target_queryset
 from accounts.posts.services import post_ingest
+from moskenes_social.people.models import User
 from moskenes_social.worktime import OSLO
 from policy.selectors import local_date
+from tests.accounts.factories import make_account
 from tests.conftest import Persona
 from tests.policy.factories import adopt, make_draft
 
@@ -25,10 +27,12 @@ def _fields(account: Account) -> dict[str, Any]:
     return {f.attname: getattr(account, f.attname) for f in Account._meta.concrete_fields}
 
 
-def _both(*, page_id: str, comment_id: str) -> tuple[Any, Any]:
-    target = facebook_comment_target(page_id=page_id, comment_id=comment_id)
+def _both(*, page_id: str, comment_id: str, platform: str = "facebook") -> tuple[Any, Any]:
+    target = comment_target(platform=platform, object_id=page_id, comment_id=comment_id)
     orm = list(
-        facebook_comment_target_queryset(page_id=page_id, comment_id=comment_id, today=local_date())
+        comment_target_queryset(
+            platform=platform, object_id=page_id, comment_id=comment_id, today=local_date()
+        )
     )
     ours = (
         None
@@ -89,3 +93,23 @@ def test_the_sql_gives_the_querysets_answer_in_every_case(
         ours, theirs = _both(page_id=PAGE_ID, comment_id="1_2")
     assert ours == theirs and ours is not None
     assert ours[2] == later.pk and ours[3] == later.adopted_at is not None
+
+
+def test_an_instagram_account_is_found_by_its_connection(
+    account: Account, people: dict[str, User]
+) -> None:
+    instagram = make_account(name="Reine skole på Instagram", platform=Platform.INSTAGRAM)
+    PlatformConnection.objects.create(
+        account=instagram,
+        object_id="17841400000000001",
+        token_encrypted="x",
+        connected_by=people["eier"],
+    )
+    assert _both(page_id="17841400000000002", comment_id="1", platform="instagram") == (
+        None,
+        None,
+    )
+    ours, theirs = _both(page_id="17841400000000001", comment_id="1", platform="instagram")
+    assert ours == theirs and ours is not None and ours[0]["id"] == instagram.pk
+    # An Instagram id is no Facebook Page.
+    assert _both(page_id="17841400000000001", comment_id="1") == (None, None)
