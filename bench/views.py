@@ -7,6 +7,7 @@ body within the size limit, verify the signature) and a 200; webhook ingestion i
 as a ratio to it. Routed only by ``bench.urls`` (``settings.bench``).
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -33,6 +34,7 @@ def webhook_reference(request: HttpRequest) -> JsonResponse:
         body = _read_body(request)
     except BodyTooLarge:
         return JsonResponse({"error": "too large"}, status=413)
-    if not _signature_valid(body, request.headers.get("X-Hub-Signature-256", "")):
+    signature = request.headers.get("X-Hub-Signature-256", "")
+    if not _signature_valid(body, signature, settings.FACEBOOK_APP_SECRET):
         return JsonResponse({"error": "signature"}, status=403)
     return JsonResponse({"created": 0})

@@ -15,6 +15,14 @@ HTTP statuses of errors (clients are to branch on code and subcode, not on the s
 400 for 190 (token), 100 (parameter, object gone), 32 (throttled) and everything else;
 403 for 10 and 200-299 (permissions). Faults added on demand use the status they name.
 
+Faults come one-off (``fault_add``: the next ``times`` matching calls) or by rate
+(``fault_rate_add``: a share of the matching calls, drawn from a seeded generator, with
+Meta's documented bodies for throttling and transient errors). A throttling answer (codes
+4, 17, 32, 613, 80000-80014, from the rate window or a fault) marks its Page throttled for
+the minutes it names; every later call for that Page before then is counted as sent while
+throttled (``state()``), which a client that waits as told never does. The answers
+themselves stay as the faults and the rate window decide.
+
 Control calls live outside the version prefix under ``/_standin/`` (see ``CONTROL``).
 ``reset`` forgets everything except the webhook configuration.
 
@@ -28,6 +36,7 @@ import json
 import logging
 import math
 import queue
+import random
 import re
 import secrets
 import signal
@@ -48,20 +57,34 @@ JSON = dict[str, Any]
 
 CONTROL = {
     "GET /_standin/": "this list",
-    "GET /_standin/state": "pages, feed posts, comments, faults pending, request count",
+    "GET /_standin/state": (
+        "pages, feed posts, comments, faults pending, request count, calls sent while throttled"
+    ),
     "POST /_standin/reset": "forget all but the webhook configuration",
     "POST /_standin/pages": '{"id", "name", "token"}',
     "POST /_standin/comments": (
         '{"page_id", "message", "from_id", "from_name", "parent_id"?, "comment_id"?, "webhook"?}'
     ),
     "POST /_standin/assigned_users": '{"page_id", "user_id", "name", "tasks": [...]}',
-    "POST /_standin/faults": '{"method", "path_suffix", "code", "subcode", "message", ...}',
+    "POST /_standin/faults": (
+        '{"method", "path_suffix", "code", "subcode", "message", "probability"?, ...}'
+    ),
     "POST /_standin/webhook": '{"url", "app_secret"}',
+    "POST /_standin/instagram_accounts": '{"id", "username", "token"} (a short-lived token)',
+    "POST /_standin/instagram_comments": (
+        '{"user_id", "text", "from_id", "from_username", "parent_id"?, "comment_id"?, "webhook"?}'
+    ),
+    "POST /_standin/instagram_webhook": '{"url", "app_secret"}',
 }
 
 _VERSIONED = re.compile(r"^/(v\d+\.\d+)(/.*)?$")
 _JSON_TYPE = "application/json; charset=UTF-8"
 _WEBHOOK_RETRIES = 3
+# Instagram Login's long-lived tokens: 60 days.
+_INSTAGRAM_TOKEN_SECONDS = 60 * 24 * 3600
+# Meta's throttling codes: app 4, user 17, Page 32, custom 613, and the business use cases
+# from 80000 (https://developers.facebook.com/docs/graph-api/overview/rate-limiting).
+_THROTTLING = frozenset({4, 17, 32, 613, *range(80000, 80015)})
 
 
 class _Refusal(Exception):
@@ -132,9 +155,43 @@ class _Fault:
     delay: float = 0.0
     drop: bool = False
     type: str = "OAuthException"
+    # Above 0: the fault answers this share of the matching calls and stays until reset
+    # (``times`` is not counted); see ``GraphStandIn._fault_take``.
+    probability: float = 0.0
+    # How many calls it has answered so far.
+    fired: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.probability <= 1.0:
+            raise ValueError(f"probability {self.probability} is not between 0 and 1")
 
     def matches(self, method: str, path: str) -> bool:
         return self.method in ("*", method) and path.endswith(self.path_suffix)
+
+
+# The errors ``fault_rate_add`` answers with, as Meta documents them
+# (https://developers.facebook.com/docs/graph-api/guides/error-handling and
+# .../overview/rate-limiting): a Page over its limit (32), a Pages business use case over
+# its limit (80001), both 400 with the usage header naming the minutes to wait; a
+# temporary problem on Meta's side (2) and an unknown error (1), to be retried, as 500.
+RATE_FAULTS: dict[str, JSON] = {
+    "page_limit": {"code": 32, "message": "(#32) Page request limit reached", "http_status": 400},
+    "business_limit": {
+        "code": 80001,
+        "message": (
+            "(#80001) There have been too many calls to this Page account. Wait a bit and try "
+            "again. For more info, please refer to "
+            "https://developers.facebook.com/docs/graph-api/overview/rate-limiting."
+        ),
+        "http_status": 400,
+    },
+    "service": {
+        "code": 2,
+        "message": "An unexpected error has occurred. Please retry your request later.",
+        "http_status": 500,
+    },
+    "unknown": {"code": 1, "message": "An unknown error occurred", "http_status": 500},
+}
 
 
 def _flag(params: dict[str, str], name: str) -> bool:
@@ -166,16 +223,28 @@ class GraphStandIn:
         calls_per_minute: int = 600,
         window_seconds: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        seed: int | None = None,
     ) -> None:
         self.host, self.port, self.version = host, port, version
         self.calls_per_minute, self.window_seconds = calls_per_minute, window_seconds
-        # The rate window's clock; a test passes its own to end a window without waiting.
+        # The clock of the rate window and of throttled Pages; a test passes its own to end
+        # a window without waiting, a benchmark its virtual time.
         self._clock = clock
+        # Draws for the faults added by rate: the same seed, the same calls refused.
+        self._random = random.Random(seed)  # noqa: S311 - fault injection, not secrets
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._webhook: tuple[str, str] | None = None
+        # Instagram's webhooks go to their own receiver, signed with the Instagram app's
+        # secret, which is also the ``client_secret`` of the token exchange.
+        self._instagram_webhook: tuple[str, str] | None = None
+        # Instagram tokens: when each expires and when it was issued (wall-clock seconds,
+        # as the app reads them), and which are the short-lived ones to exchange.
+        self._token_expiry: dict[str, float] = {}
+        self._token_issued: dict[str, float] = {}
+        self._short_tokens: set[str] = set()
         self._webhooks_pending = 0
         self._webhook_queue_: queue.Queue[tuple[str, str, bytes] | None] = queue.Queue()
         self._webhook_worker: threading.Thread | None = None
@@ -246,6 +315,10 @@ class GraphStandIn:
                 "assigned_users": {},
                 "window_start": self._clock(),
                 "window_calls": 0,
+                # The clock's time until which the Page was told to wait, and the calls
+                # that came for it before then.
+                "throttled_until": None,
+                "sent_while_throttled": 0,
             }
             self._tokens[token] = page_id
 
@@ -253,6 +326,66 @@ class GraphStandIn:
         with self._lock:
             users = self._pages[page_id]["assigned_users"]
             users[user_id] = {"id": user_id, "name": name, "tasks": list(tasks)}
+
+    def instagram_account_add(
+        self, user_id: str, username: str, token: str, *, expires_in: int = 3600
+    ) -> None:
+        """An Instagram professional account with a short-lived token (an hour) for the
+        app to exchange (``GET /access_token``), and one post (media) to comment on."""
+        with self._lock:
+            self._pages[user_id] = {
+                "id": user_id,
+                "name": username,
+                "username": username,
+                "instagram": True,
+                "token": token,
+                "subscribed_fields": [],
+                "assigned_users": {},
+                "window_start": self._clock(),
+                "window_calls": 0,
+                "throttled_until": None,
+                "sent_while_throttled": 0,
+            }
+            self._token_add(user_id, token, expires_in)
+            self._short_tokens.add(token)
+            media = self._post_create(user_id, "")
+            media.update(instagram=True, comment_enabled=True)
+
+    def instagram_token_expire(self, token: str, *, in_seconds: float = 0) -> None:
+        """Let ``token`` expire ``in_seconds`` from now (0: it has expired)."""
+        with self._lock:
+            self._token_expiry[token] = time.time() + in_seconds
+
+    def instagram_comment_add(
+        self,
+        user_id: str,
+        text: str,
+        *,
+        from_id: str,
+        from_username: str,
+        parent_id: str | None = None,
+        comment_id: str | None = None,
+        webhook: bool = True,
+    ) -> JSON:
+        """A comment on the account's latest media (or a reply to ``parent_id``)."""
+        with self._lock:
+            if parent_id is not None:
+                media_id = self._comments[parent_id]["post_id"]
+            else:
+                media = [p for p in self._posts.values() if p["page_id"] == user_id]
+                media_id = media[-1]["id"]
+            sender = {"id": from_id, "username": from_username}
+            comment = self._comment_create(user_id, media_id, parent_id, text, sender, comment_id)
+            comment["instagram"] = True
+            if webhook:
+                self._instagram_webhook_queue(comment)
+            return dict(comment)
+
+    def instagram_webhook_configure(self, url: str, app_secret: str) -> None:
+        """Where the Instagram webhooks go ("": nowhere), signed with ``app_secret``, which
+        the token exchange also asks for."""
+        with self._lock:
+            self._instagram_webhook = (url, app_secret)
 
     def comment_add(
         self,
@@ -282,10 +415,39 @@ class GraphStandIn:
             return dict(comment)
 
     def fault_add(self, **spec: Any) -> None:
-        """The next ``times`` matching calls fail as ``spec`` says (see ``_Fault``)."""
+        """The next ``times`` matching calls fail as ``spec`` says (see ``_Fault``); with a
+        ``probability``, that share of the matching calls until reset."""
         fault = _Fault(**spec)
         with self._lock:
             self._faults.append(fault)
+
+    def fault_rate_add(
+        self,
+        kind: str,
+        probability: float,
+        *,
+        method: str = "POST",
+        path_suffix: str = "/comments",
+        regain_minutes: int = 0,
+        after_effect: bool = False,
+    ) -> None:
+        """Answer ``probability`` of the matching calls with Meta's error ``kind`` (one of
+        ``RATE_FAULTS``). Faults added by rate share one draw per call, so their shares
+        add up: 0.10 throttled and 0.05 transient fail 15% of the calls. ``regain_minutes``
+        goes into the usage header (``estimated_time_to_regain_access``) and, for a
+        throttling code, is how long the Page counts as throttled."""
+        if kind not in RATE_FAULTS:
+            raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(RATE_FAULTS)}")
+        if probability <= 0:
+            raise ValueError("a fault by rate needs a probability above 0")
+        self.fault_add(
+            method=method,
+            path_suffix=path_suffix,
+            probability=probability,
+            regain_minutes=regain_minutes,
+            after_effect=after_effect,
+            **RATE_FAULTS[kind],
+        )
 
     def webhook_configure(self, url: str, app_secret: str) -> None:
         with self._lock:
@@ -295,6 +457,9 @@ class GraphStandIn:
         with self._lock:
             for store in (self._pages, self._tokens, self._posts, self._comments):
                 store.clear()
+            self._token_expiry.clear()
+            self._token_issued.clear()
+            self._short_tokens.clear()
             self._faults.clear()
             self._requests.clear()
 
@@ -313,6 +478,14 @@ class GraphStandIn:
                     "subscribed_fields": list(page["subscribed_fields"]),
                     "assigned_users": [dict(user) for user in page["assigned_users"].values()],
                     "calls_in_window": page["window_calls"],
+                    "throttled_until": page["throttled_until"],
+                    "sent_while_throttled": page["sent_while_throttled"],
+                    "instagram": page.get("instagram", False),
+                    "tokens": {
+                        token: self._token_expiry.get(token)
+                        for token, owner in self._tokens.items()
+                        if owner == page_id
+                    },
                 }
                 for page_id, page in self._pages.items()
             }
@@ -324,6 +497,9 @@ class GraphStandIn:
                         "comments": self._comments,
                         "faults": [asdict(fault) for fault in self._faults],
                         "request_count": len(self._requests),
+                        "sent_while_throttled": sum(
+                            page["sent_while_throttled"] for page in self._pages.values()
+                        ),
                         "webhook": self._webhook[0] if self._webhook else None,
                     }
                 )
@@ -336,6 +512,12 @@ class GraphStandIn:
             return self._changed.wait_for(lambda: self._webhooks_pending == 0, timeout)
 
     # -- state changes (callers hold the lock) -------------------------------------------
+
+    def _token_add(self, owner: str, token: str, expires_in: float | None) -> None:
+        self._tokens[token] = owner
+        self._token_issued[token] = time.time()
+        if expires_in is not None:
+            self._token_expiry[token] = time.time() + expires_in
 
     def _new_id(self) -> int:
         self._next_id += 1
@@ -381,17 +563,24 @@ class GraphStandIn:
 
     def _graph(self, method: str, path: str, params: dict[str, str], token: str) -> _Answer:
         match = _VERSIONED.match(path)
+        if match is None and path in ("/access_token", "/refresh_access_token"):
+            # Instagram Login's token endpoints have no version.
+            with self._lock:
+                self._requests.append({"method": method, "path": path, "params": dict(params)})
+                try:
+                    return _json_answer(200, self._instagram_token(path, params, token))
+                except _Refusal as refused:
+                    return _error_answer(refused, {})
         if match is None:
             refusal = _Refusal(2500, f"Unknown path components: {path}")
             return _error_answer(refusal, {})
         sub = match.group(2) or "/"
         with self._lock:
             self._requests.append({"method": method, "path": sub, "params": dict(params)})
-            fault = next((f for f in self._faults if f.matches(method, sub)), None)
-            if fault is not None:
-                fault.times -= 1
-                if fault.times <= 0:
-                    self._faults.remove(fault)
+            page_id = self._tokens.get(token)
+            if page_id is not None:
+                self._throttled_count(self._pages[page_id])
+            fault = self._fault_take(method, sub)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
         if fault is None or fault.after_effect:
@@ -405,6 +594,8 @@ class GraphStandIn:
                 page_id = self._tokens.get(token)
                 page = self._pages[page_id] if page_id else None
                 headers = self._usage(page, fault.regain_minutes) if page else {}
+                if page is not None and fault.code in _THROTTLING and fault.regain_minutes > 0:
+                    self._throttle(page, self._clock() + fault.regain_minutes * 60)
             refusal = _Refusal(
                 fault.code,
                 fault.message,
@@ -415,6 +606,38 @@ class GraphStandIn:
             answer = _error_answer(refusal, headers)
         answer.drop = fault.drop
         return answer
+
+    def _fault_take(self, method: str, sub: str) -> _Fault | None:
+        """The fault that answers this call, if any (caller holds the lock): the first
+        one-off fault that matches, counted down; else one of the matching faults by rate,
+        by a single draw, so that their shares add up."""
+        matching = [fault for fault in self._faults if fault.matches(method, sub)]
+        chosen = next((fault for fault in matching if not fault.probability), None)
+        if chosen is not None:
+            chosen.times -= 1
+            if chosen.times <= 0:
+                self._faults.remove(chosen)
+        elif rates := [fault for fault in matching if fault.probability]:
+            draw = self._random.random()
+            for fault in rates:
+                if draw < fault.probability:
+                    chosen = fault
+                    break
+                draw -= fault.probability
+        if chosen is not None:
+            chosen.fired += 1
+        return chosen
+
+    def _throttle(self, page: JSON, until: float) -> None:
+        """The Page was told to wait until ``until`` (caller holds the lock)."""
+        page["throttled_until"] = max(until, page["throttled_until"] or until)
+
+    def _throttled_count(self, page: JSON) -> None:
+        """Count a call that comes for the Page before the time it was told to wait for
+        (caller holds the lock)."""
+        until = page["throttled_until"]
+        if until is not None and self._clock() < until:
+            page["sent_while_throttled"] += 1
 
     def _usage(self, page: JSON, regain: int = 0) -> dict[str, str]:
         percent = page["window_calls"] * 100 // max(self.calls_per_minute, 1)
@@ -434,6 +657,11 @@ class GraphStandIn:
                 page_id = self._tokens.get(token)
                 if page_id is None:
                     raise _Refusal(190, "Invalid OAuth access token - Cannot parse access token")
+                expiry = self._token_expiry.get(token)
+                if expiry is not None and expiry <= time.time():
+                    raise _Refusal(
+                        190, "Error validating access token: Session has expired", subcode=463
+                    )
                 page = self._pages[page_id]
                 now = self._clock()
                 if now - page["window_start"] >= self.window_seconds:
@@ -441,6 +669,7 @@ class GraphStandIn:
                 page["window_calls"] += 1
                 if page["window_calls"] > self.calls_per_minute:
                     left = page["window_start"] + self.window_seconds - now
+                    self._throttle(page, page["window_start"] + self.window_seconds)
                     headers = self._usage(page, max(1, math.ceil(left / 60)))
                     raise _Refusal(32, "(#32) Page request limit reached")
                 headers = self._usage(page)
@@ -451,21 +680,25 @@ class GraphStandIn:
     def _object(self, object_id: str, method: str) -> tuple[str, JSON, str]:
         """The kind, record and owning page id of an object; 100/33 if there is none."""
         if object_id in self._pages:
-            return "page", self._pages[object_id], object_id
+            page = self._pages[object_id]
+            return ("ig_user" if page.get("instagram") else "page"), page, object_id
         post = self._posts.get(object_id)
         if post is not None and not post["deleted"]:
-            return "post", post, post["page_id"]
+            return ("ig_media" if post.get("instagram") else "post"), post, post["page_id"]
         comment = self._comments.get(object_id)
         if comment is not None and not comment["deleted"]:
             if not self._posts[comment["post_id"]]["deleted"]:
-                return "comment", comment, comment["page_id"]
+                kind = "ig_comment" if comment.get("instagram") else "comment"
+                return kind, comment, comment["page_id"]
         raise _gone(object_id, method)
 
     def _route(self, method: str, sub: str, params: dict[str, str], page: JSON) -> JSON:
         segments = [segment for segment in sub.split("/") if segment]
         if not segments or len(segments) > 2:
             raise _Refusal(2500, f"Unknown path components: {sub}")
-        kind, record, owner = self._object(segments[0], method)
+        # "me": the token's own account (Instagram Login's way to name it).
+        object_id = page["id"] if segments[0] == "me" else segments[0]
+        kind, record, owner = self._object(object_id, method)
         edge = segments[1] if len(segments) == 2 else ""
         if owner != page["id"]:
             raise _Refusal(
@@ -611,7 +844,139 @@ class GraphStandIn:
         self._webhook_queue(reply, "add")
         return {"id": reply["id"]}
 
+    # Instagram's handlers: comments have ``text`` and ``from {id, username}``.
+
+    def _instagram_token(self, path: str, params: dict[str, str], token: str) -> JSON:
+        """``/access_token`` (a short-lived token for one of 60 days, given the Instagram
+        app's secret) and ``/refresh_access_token`` (a long-lived token at least a day old
+        for a new one); caller holds the lock."""
+        token = params.get("access_token", token)
+        owner = self._tokens.get(token)
+        expiry = self._token_expiry.get(token)
+        if owner is None or (expiry is not None and expiry <= time.time()):
+            raise _Refusal(190, "Error validating access token: Session has expired", subcode=463)
+        if path == "/access_token":
+            secret = self._instagram_webhook[1] if self._instagram_webhook else ""
+            if params.get("grant_type") != "ig_exchange_token" or token not in self._short_tokens:
+                raise _Refusal(100, "(#100) Invalid grant_type or token for the exchange")
+            if not secret or params.get("client_secret") != secret:
+                raise _Refusal(101, "Error validating client secret.", kind="OAuthException")
+        else:
+            if params.get("grant_type") != "ig_refresh_token" or token in self._short_tokens:
+                raise _Refusal(100, "(#100) Invalid grant_type or token for the refresh")
+            if time.time() - self._token_issued.get(token, 0) < 24 * 3600:
+                raise _Refusal(100, "(#100) The token must be at least 24 hours old to refresh")
+        new = f"IGAA{secrets.token_hex(16)}"
+        self._token_add(owner, new, _INSTAGRAM_TOKEN_SECONDS)
+        return {"access_token": new, "token_type": "bearer", "expires_in": _INSTAGRAM_TOKEN_SECONDS}
+
+    def _ig_user_get(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
+        return {"id": record["id"], "user_id": record["id"], "username": record["username"]}
+
+    def _ig_media_list(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
+        media = [
+            self._ig_media_get(p, page, params)
+            for p in self._posts.values()
+            if p["page_id"] == record["id"] and not p["deleted"]
+        ]
+        return {"data": media, "paging": {"cursors": {"before": "", "after": ""}}}
+
+    def _ig_media_get(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
+        count = sum(1 for c in self._comments.values() if c["post_id"] == record["id"])
+        return {
+            "id": record["id"],
+            "caption": record["message"],
+            "comments_count": count,
+            "comment_enabled": record["comment_enabled"],
+            "media_product_type": "FEED",
+        }
+
+    def _ig_media_update(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
+        if "comment_enabled" not in params:
+            raise _Refusal(100, "(#100) Param comment_enabled is required")
+        record["comment_enabled"] = _flag(params, "comment_enabled")
+        return {"success": True}
+
+    def _ig_comment_json(self, comment: JSON) -> JSON:
+        full: JSON = {
+            "id": comment["id"],
+            "text": comment["message"],
+            "from": dict(comment["from"]),
+            "username": comment["from"]["username"],
+            "hidden": comment["is_hidden"],
+            "timestamp": _iso(comment["created_time"]),
+            "media": {"id": comment["post_id"]},
+        }
+        if comment["parent_id"]:
+            full["parent_id"] = comment["parent_id"]
+        return full
+
+    def _ig_comments_get(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
+        # On media: its top-level comments; on a comment: the replies to it.
+        parent = None if record.get("post_id") is None else record["id"]
+        media_id = record.get("post_id", record["id"])
+        data = [
+            self._ig_comment_json(c)
+            for c in self._comments.values()
+            if c["post_id"] == media_id and c["parent_id"] == parent and not c["deleted"]
+        ]
+        return {"data": data, "paging": {"cursors": {"before": "", "after": ""}}}
+
+    def _ig_comment_get(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
+        return self._ig_comment_json(record)
+
+    def _ig_comment_update(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
+        if "hide" not in params:
+            raise _Refusal(100, "(#100) Param hide is required")
+        record["is_hidden"] = _flag(params, "hide")
+        return {"success": True}
+
+    def _ig_reply_post(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
+        text = params.get("message", "")
+        if not text.strip():
+            raise _Refusal(100, "(#100) Param message must be non-empty")
+        if record["parent_id"]:
+            raise _Refusal(100, "(#100) Replies can be made to top-level comments only")
+        if record["is_hidden"]:
+            raise _Refusal(100, "(#100) A hidden comment cannot be replied to")
+        if not self._posts[record["post_id"]]["comment_enabled"]:
+            raise _Refusal(100, "(#100) Comments are turned off on this media")
+        sender = {"id": page["id"], "username": page["username"]}
+        reply = self._comment_create(page["id"], record["post_id"], record["id"], text, sender)
+        reply["instagram"] = True
+        self._instagram_webhook_queue(reply)
+        return {"id": reply["id"]}
+
     # -- webhooks ------------------------------------------------------------------------
+
+    def _instagram_webhook_queue(self, comment: JSON) -> None:
+        """Send the ``comments`` change for ``comment`` (caller holds the lock)."""
+        if self._instagram_webhook is None or not self._instagram_webhook[0]:
+            return
+        url, secret = self._instagram_webhook
+        value: JSON = {
+            "id": comment["id"],
+            "from": dict(comment["from"]),
+            "text": comment["message"],
+            "media": {"id": comment["post_id"], "media_product_type": "FEED"},
+        }
+        if comment["parent_id"]:
+            value["parent_id"] = comment["parent_id"]
+        entry = {
+            "id": comment["page_id"],
+            "time": int(time.time()),
+            "changes": [{"field": "comments", "value": value}],
+        }
+        self._webhook_send(url, secret, {"object": "instagram", "entry": [entry]})
+
+    def _webhook_send(self, url: str, secret: str, payload: JSON) -> None:
+        body = json.dumps(payload).encode()
+        self._webhooks_pending += 1
+        if self._webhook_worker is None:
+            # One worker, so that webhooks arrive in the order of their events.
+            self._webhook_worker = threading.Thread(target=self._webhook_loop, daemon=True)
+            self._webhook_worker.start()
+        self._webhook_queue_.put((url, secret, body))
 
     def _webhook_queue(self, comment: JSON, verb: str) -> None:
         """Send the feed change for ``comment`` in the background (caller holds the lock)."""
@@ -631,13 +996,7 @@ class GraphStandIn:
         }
         entry = {"id": comment["page_id"], "time": int(time.time()), "changes": []}
         entry["changes"] = [{"field": "feed", "value": value}]
-        body = json.dumps({"object": "page", "entry": [entry]}).encode()
-        self._webhooks_pending += 1
-        if self._webhook_worker is None:
-            # One worker, so that webhooks arrive in the order of their events.
-            self._webhook_worker = threading.Thread(target=self._webhook_loop, daemon=True)
-            self._webhook_worker.start()
-        self._webhook_queue_.put((url, secret, body))
+        self._webhook_send(url, secret, {"object": "page", "entry": [entry]})
 
     def _webhook_loop(self) -> None:
         while (item := self._webhook_queue_.get()) is not None:
@@ -703,6 +1062,24 @@ class GraphStandIn:
                 self.fault_add(**body)
             elif action == ("POST", "/_standin/webhook"):
                 self.webhook_configure(str(body["url"]), str(body["app_secret"]))
+            elif action == ("POST", "/_standin/instagram_accounts"):
+                self.instagram_account_add(
+                    str(body["id"]), str(body["username"]), str(body["token"])
+                )
+            elif action == ("POST", "/_standin/instagram_comments"):
+                parent = body.get("parent_id")
+                comment = self.instagram_comment_add(
+                    str(body["user_id"]),
+                    str(body["text"]),
+                    from_id=str(body["from_id"]),
+                    from_username=str(body["from_username"]),
+                    parent_id=str(parent) if parent else None,
+                    comment_id=str(body["comment_id"]) if body.get("comment_id") else None,
+                    webhook=body.get("webhook", True) is not False,
+                )
+                return _json_answer(200, comment)
+            elif action == ("POST", "/_standin/instagram_webhook"):
+                self.instagram_webhook_configure(str(body["url"]), str(body["app_secret"]))
             else:
                 return _json_answer(404, {"error": f"no control call {method} {path}"})
             return _json_answer(200, {"success": True})
@@ -739,11 +1116,33 @@ _ROUTES: dict[tuple[str, str], dict[str, _Handler_]] = {
         "GET": GraphStandIn._replies_get,
         "POST": GraphStandIn._replies_post,
     },
+    # Instagram (the same host for Facebook Login; graph.instagram.com for Instagram Login).
+    ("ig_user", ""): {"GET": GraphStandIn._ig_user_get},
+    ("ig_user", "subscribed_apps"): {
+        "GET": GraphStandIn._subscribed_get,
+        "POST": GraphStandIn._subscribed_post,
+        "DELETE": GraphStandIn._subscribed_delete,
+    },
+    ("ig_user", "media"): {"GET": GraphStandIn._ig_media_list},
+    ("ig_media", ""): {"GET": GraphStandIn._ig_media_get, "POST": GraphStandIn._ig_media_update},
+    ("ig_media", "comments"): {"GET": GraphStandIn._ig_comments_get},
+    ("ig_comment", ""): {
+        "GET": GraphStandIn._ig_comment_get,
+        "POST": GraphStandIn._ig_comment_update,
+        "DELETE": GraphStandIn._delete,
+    },
+    ("ig_comment", "replies"): {
+        "GET": GraphStandIn._ig_comments_get,
+        "POST": GraphStandIn._ig_reply_post,
+    },
 }
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as httpx pools connections
+    # The head and the body go out in two writes; with Nagle's algorithm the body waits
+    # for the client's delayed ACK of the head, about 40 ms a call on Linux.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self._handle("GET")

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.models import Account, PostStatus
+from accounts.models import Account, Platform, PostStatus
 from tests.access import Access, another_unit, everyone, members
 from tests.accounts.factories import make_account
 from tests.conftest import Persona
@@ -26,6 +26,12 @@ def _account(personas: dict[str, Persona]) -> Account:
     return make_account(
         unit=leader.unit, owner=leader, responders=[persona_user(personas, "kommunikasjon")]
     )
+
+
+def _instagram_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    leader = persona_user(personas, "leder")
+    account = make_account(unit=leader.unit, owner=leader, platform=Platform.INSTAGRAM)
+    return {"account_id": account.pk}
 
 
 def _post_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
@@ -131,6 +137,10 @@ ACCESS: dict[str, Access] = {
     "posts:facebook_page": Access(
         get=_see(403, OWNER, 200), post=_see(403, OWNER, 302), kwargs=_account_kwargs, data=_page
     ),
+    # An empty form shows its errors (200).
+    "posts:instagram_account": Access(
+        get=_see(403, OWNER, 200), post=_see(403, OWNER, 200), kwargs=_instagram_kwargs
+    ),
     # Not connected yet: the owner is sent to connect the Page first (302).
     "posts:page_lockout": Access(
         get=_see(403, OWNER, 302), post=_see(403, OWNER, 302), kwargs=_account_kwargs
@@ -139,6 +149,7 @@ ACCESS: dict[str, Access] = {
     # signature 403 for everyone.
     "posts:ingest": Access(post=everyone(401), kwargs=_account_kwargs),
     "posts:facebook_webhook": Access(get=everyone(403), post=everyone(403)),
+    "posts:instagram_webhook": Access(get=everyone(403), post=everyone(403)),
 }
 
 
@@ -163,6 +174,12 @@ def _other_answered_post_kwargs(personas: dict[str, Persona]) -> dict[str, objec
 
 def _other_account_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
     return {"account_id": _other_account(personas).pk}
+
+
+def _other_instagram_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    unit, leader, member = another_unit()
+    account = make_account(unit=unit, owner=leader, platform=Platform.INSTAGRAM)
+    return {"account_id": account.pk}
 
 
 def _other_token_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
@@ -208,6 +225,9 @@ OBJECT_ACCESS: dict[str, Access] = {
     f"posts:token_revoke [{OTHER}]": Access(post=_outsider(403), kwargs=_other_token_kwargs),
     f"posts:facebook_page [{OTHER}]": Access(
         get=_outsider(403), post=_outsider(403), kwargs=_other_account_kwargs, data=_page
+    ),
+    f"posts:instagram_account [{OTHER}]": Access(
+        get=_outsider(403), post=_outsider(403), kwargs=_other_instagram_kwargs
     ),
     f"posts:page_lockout [{OTHER}]": Access(
         get=_outsider(403), post=_outsider(403), kwargs=_other_account_kwargs

@@ -277,3 +277,112 @@ def test_webhook_to_nowhere_does_not_crash(standin: GraphStandIn) -> None:
     standin.webhook_configure("http://127.0.0.1:9/nowhere", SECRET)
     _citizen(standin)
     assert not standin.webhook_flush(timeout=0.1)
+
+
+# --- Faults by rate, and calls sent while throttled ------------------------------------------
+
+
+def _outcomes(seed: int, calls: int) -> list[int | None]:
+    """The error code (None: a reply made) of ``calls`` replies against a stand-in that
+    throttles 10% of them and fails 5% transiently (its rate window out of the way)."""
+    outcomes: list[int | None] = []
+    for standin in _serve(GraphStandIn(seed=seed, calls_per_minute=10_000)):
+        standin.fault_rate_add("page_limit", 0.10, regain_minutes=2)
+        standin.fault_rate_add("service", 0.05)
+        graph = Graph(token=TOKEN, object_id=PAGE)
+        comment_id = _citizen(standin)
+        for n in range(calls):
+            try:
+                graph.reply(comment_id, f"Svar {n}")
+                outcomes.append(None)
+            except GraphError as error:
+                outcomes.append(error.code)
+    return outcomes
+
+
+def test_faults_by_rate_take_their_share_and_repeat_with_the_seed() -> None:
+    outcomes = _outcomes(seed=18, calls=600)
+    # One draw a call: the shares add up, and neither takes from the other.
+    assert 45 <= outcomes.count(32) <= 75
+    assert 18 <= outcomes.count(2) <= 42
+    assert outcomes.count(None) == 600 - outcomes.count(32) - outcomes.count(2)
+    assert _outcomes(seed=18, calls=600) == outcomes
+    assert _outcomes(seed=19, calls=600) != outcomes
+
+
+def test_a_throttling_rate_answers_with_metas_body(standin: GraphStandIn, graph: Graph) -> None:
+    comment_id = _citizen(standin)
+    standin.fault_rate_add("business_limit", 1.0, regain_minutes=4)
+    error = _refused(graph.reply, comment_id, "For mange")
+    assert (error.code, error.http_status, error.kind) == (80001, 400, ErrorKind.THROTTLED)
+    assert error.message.startswith("(#80001) There have been too many calls to this Page")
+    assert error.usage is not None and error.usage.regain_minutes == 4
+    assert len(standin.state()["comments"]) == 1
+
+
+def test_a_transient_rate_after_the_effect_makes_the_reply(
+    standin: GraphStandIn, graph: Graph
+) -> None:
+    comment_id = _citizen(standin)
+    standin.fault_rate_add("unknown", 1.0, after_effect=True)
+    error = _refused(graph.reply, comment_id, "Kom fram likevel")
+    assert (error.code, error.http_status, error.kind) == (1, 500, ErrorKind.TRANSIENT)
+    # The reply is there although the answer was an error; a read is not a reply.
+    assert len(graph.replies(comment_id).data["data"]) == 1
+    (fault,) = standin.state()["faults"]
+    assert (fault["probability"], fault["fired"]) == (1.0, 1)
+
+
+def test_a_fault_by_rate_needs_a_known_kind_and_a_probability(standin: GraphStandIn) -> None:
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        standin.fault_rate_add("slow", 0.5)
+    with pytest.raises(ValueError, match="probability"):
+        standin.fault_rate_add("service", 0)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        standin.fault_add(probability=1.5)
+    assert standin.state()["faults"] == []
+
+
+def test_calls_for_a_throttled_page_before_its_time_are_counted() -> None:
+    now = [1000.0]
+    for standin in _serve(GraphStandIn(clock=lambda: now[0])):
+        graph = Graph(token=TOKEN, object_id=PAGE)
+        comment_id = _citizen(standin)
+        standin.fault_add(path_suffix="/comments", code=32, regain_minutes=2)
+        assert _refused(graph.reply, comment_id, "Vent").kind is ErrorKind.THROTTLED
+        assert standin.state()["pages"][PAGE]["throttled_until"] == 1120.0
+        now[0] += 119.9
+        graph.replies(comment_id)
+        # Another Page was not told to wait.
+        Graph(token=OTHER_TOKEN, object_id=OTHER_PAGE).page(OTHER_PAGE)
+        now[0] += 0.1
+        graph.reply(comment_id, "Nå")
+        state = standin.state()
+        assert state["pages"][PAGE]["sent_while_throttled"] == 1
+        assert state["pages"][OTHER_PAGE]["sent_while_throttled"] == 0
+        assert state["sent_while_throttled"] == 1
+
+
+def test_a_throttling_fault_without_minutes_marks_no_wait(
+    standin: GraphStandIn, graph: Graph
+) -> None:
+    standin.fault_add(method="GET", path_suffix="", code=32)
+    _refused(graph.page, PAGE)
+    graph.page(PAGE)
+    assert standin.state()["pages"][PAGE]["throttled_until"] is None
+    assert standin.state()["sent_while_throttled"] == 0
+
+
+def test_calls_past_the_rate_window_count_as_sent_while_throttled() -> None:
+    now = [1000.0]
+    for standin in _serve(GraphStandIn(calls_per_minute=1, clock=lambda: now[0])):
+        graph = Graph(token=TOKEN, object_id=PAGE)
+        graph.page(PAGE)
+        now[0] += 10
+        _refused(graph.page, PAGE)
+        assert standin.state()["pages"][PAGE]["throttled_until"] == 1060.0
+        now[0] += 10
+        _refused(graph.page, PAGE)
+        now[0] += 40
+        graph.page(PAGE)
+        assert standin.state()["sent_while_throttled"] == 1
