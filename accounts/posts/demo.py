@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import (
     Account,
+    AccountStatus,
     IngestToken,
     Platform,
     Post,
@@ -21,6 +22,7 @@ from accounts.models import (
 )
 from moskenes_social.people.models import Unit, User
 
+from .instagram import instagram_connect
 from .outbox import connection_of
 from .page_tasks import page_users_set
 from .services import (
@@ -59,7 +61,7 @@ DEMO_POSTS = [
         "demo-1",
         "moskeneskultur",
         Platform.INSTAGRAM,
-        PostSource.MANUAL,
+        PostSource.INSTAGRAM,
         "Sara Solberg",
         "Når åpner svømmehallen igjen etter oppussingen?",
         hours_ago=1,
@@ -246,7 +248,63 @@ def demo_standin_prepare(*, control_url: str, webhook_url: str) -> list[str]:
             )
             done.append(f"{own.name} connected to the stand-in's Page")
     done.append(_demo_page_users(control_url, own))
+    done.append(_demo_instagram(control_url, webhook_url))
     return done
+
+
+# The stand-in's Instagram account in `make run`: «Kultur og fritid» connected to it.
+DEMO_INSTAGRAM_USER_ID = "17841400000000001"
+DEMO_INSTAGRAM_TOKEN = "IGQVJdemo-kultur"  # noqa: S105 - the stand-in's, short-lived
+
+
+def _demo_instagram(control_url: str, webhook_url: str) -> str:
+    account = Account.objects.filter(
+        handle="moskeneskultur", platform=Platform.INSTAGRAM, status=AccountStatus.ACTIVE
+    ).first()
+    if account is None:
+        return "no demo Instagram account"
+    instagram_webhook = webhook_url.replace("/webhook/facebook/", "/webhook/instagram/")
+    with httpx.Client(base_url=control_url.rstrip("/") + "/", timeout=5) as control:
+        control.post(
+            "instagram_accounts",
+            json={
+                "id": DEMO_INSTAGRAM_USER_ID,
+                "username": account.handle,
+                "token": DEMO_INSTAGRAM_TOKEN,
+            },
+        )
+        control.post(
+            "instagram_webhook",
+            json={"url": instagram_webhook, "app_secret": settings.INSTAGRAM_APP_SECRET},
+        )
+        posts = Post.objects.filter(account=account, source=PostSource.INSTAGRAM).exclude(
+            status=PostStatus.REMOVED
+        )
+        for post in posts:
+            control.post(
+                "instagram_comments",
+                json={
+                    "user_id": DEMO_INSTAGRAM_USER_ID,
+                    "comment_id": post.platform_id,
+                    "text": post.text,
+                    "from_id": "7000000002",
+                    "from_username": post.author or "innbygger",
+                    "webhook": False,
+                },
+            )
+    owner = account.responsibilities.filter(
+        role=ResponsibilityRole.OWNER, ended_at__isnull=True
+    ).first()
+    if owner is None:
+        return "the demo Instagram account has no owner"
+    # The stand-in forgets its tokens when it stops: connect again at every start.
+    instagram_connect(
+        actor=owner.user,
+        account=account,
+        user_id=DEMO_INSTAGRAM_USER_ID,
+        token=DEMO_INSTAGRAM_TOKEN,
+    )
+    return f"{account.name} connected to the stand-in's Instagram account"
 
 
 DEMO_BUSINESS_ID = "900000000000001"

@@ -51,6 +51,8 @@ def test_the_demo_stand_in_connects_the_page_and_its_staff_for_the_tour(
     """`make run`'s `manage.py demo_standin`: the municipality's Page connected, its demo
     comments there, and its staff business users the crisis lockout knows."""
     settings.DEMO_DATA_ALLOWED = True
+    settings.INSTAGRAM_GRAPH_URL = meta_graph.url
+    settings.INSTAGRAM_APP_SECRET = "demo-instagram-secret"  # noqa: S105
     demo_seed()
     call_command("demo_standin", "--webhook", "http://127.0.0.1:9/innlegg/webhook/facebook/")
     own = Account.objects.get(handle="moskeneskommune")
@@ -66,6 +68,8 @@ def test_the_demo_stand_in_connects_the_page_and_its_staff_for_the_tour(
     listed = {u["id"] for u in state["pages"][DEMO_FACEBOOK_PAGE_ID]["assigned_users"]}
     known = set(PageUser.objects.filter(account=own).values_list("scoped_id", flat=True))
     assert known and known == listed
+    culture = PlatformConnection.objects.get(account__handle="moskeneskultur")
+    assert culture.is_connected and culture.token_expires_at is not None
     leader = make_user(username="krisesjef", roles=[Role.CRISIS_LEADER])
     crisis = crisis_start(actor=leader, reason="Øvelse", message_text="Dette er en øvelse.")
     ordinary = [p for p in PageUser.objects.filter(account=own) if not is_crisis_team(p.user)]
