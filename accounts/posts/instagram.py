@@ -34,11 +34,12 @@ from moskenes_social.bounds import storable_text
 from moskenes_social.notifications.services import notifications_create
 from moskenes_social.people.models import User
 
-from .crypto import keys_configured, token_decrypt, token_encrypt
+from .crypto import token_decrypt, token_encrypt
 from .graph import ErrorKind, Graph, GraphError
 from .services import (
     MAX_ACCESS_TOKEN_LENGTH,
     PostError,
+    access_token_check,
     integrations_check_may_manage,
     platform_disconnect,
 )
@@ -81,19 +82,7 @@ def instagram_connect(*, actor: User, account: Account, user_id: str, token: str
         raise PostError({"user_id": _("Only an Instagram account can be connected here.")})
     if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 64:
         raise PostError({"user_id": _("An Instagram account id consists of digits only.")})
-    if (
-        not token
-        or len(token) > MAX_ACCESS_TOKEN_LENGTH
-        or not token.isascii()
-        or any(c.isspace() for c in token)
-    ):
-        raise PostError(
-            {"token": _("An access token is one word of letters and digits, as Meta gave it.")}
-        )
-    if not keys_configured():
-        raise PostError(
-            _("The app has no key to store tokens with (PLATFORM_TOKEN_KEYS). Ask the operator.")
-        )
+    access_token_check(token)
     if not settings.INSTAGRAM_APP_SECRET:
         raise PostError(
             _("The app has no Instagram app secret (INSTAGRAM_APP_SECRET). Ask the operator.")

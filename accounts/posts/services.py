@@ -853,17 +853,9 @@ def _graph_refusal(exc: GraphError) -> str:
     return _("Facebook refused the connection: %(message)s") % {"message": exc.message or exc.code}
 
 
-def platform_connect(*, actor: User, account: Account, page_id: str, token: str) -> Account:
-    """Connect the account to its Facebook Page with a Page access token: the token is
-    checked against the Page (``GET /{page-id}``), the app subscribes to the Page's feed
-    (``POST /{page-id}/subscribed_apps``), and the token is stored encrypted, never shown
-    again. The Graph API is called before the transaction that stores anything."""
-    _check_may_manage(actor=actor, account=account)
-    page_id, token = page_id.strip(), token.strip()
-    if account.platform != Platform.FACEBOOK:
-        raise PostError({"page_id": _("Only a Facebook account can be connected to a page.")})
-    if not page_id.isdigit() or len(page_id) > 64:
-        raise PostError({"page_id": _("A Facebook Page id consists of digits only.")})
+def access_token_check(token: str) -> None:
+    """Refuse (``PostError``) a pasted token that cannot be one, or one the app could not
+    store for want of a key."""
     if (
         not token
         or len(token) > MAX_ACCESS_TOKEN_LENGTH
@@ -877,6 +869,20 @@ def platform_connect(*, actor: User, account: Account, page_id: str, token: str)
         raise PostError(
             _("The app has no key to store tokens with (PLATFORM_TOKEN_KEYS). Ask the operator.")
         )
+
+
+def platform_connect(*, actor: User, account: Account, page_id: str, token: str) -> Account:
+    """Connect the account to its Facebook Page with a Page access token: the token is
+    checked against the Page (``GET /{page-id}``), the app subscribes to the Page's feed
+    (``POST /{page-id}/subscribed_apps``), and the token is stored encrypted, never shown
+    again. The Graph API is called before the transaction that stores anything."""
+    _check_may_manage(actor=actor, account=account)
+    page_id, token = page_id.strip(), token.strip()
+    if account.platform != Platform.FACEBOOK:
+        raise PostError({"page_id": _("Only a Facebook account can be connected to a page.")})
+    if not page_id.isdigit() or len(page_id) > 64:
+        raise PostError({"page_id": _("A Facebook Page id consists of digits only.")})
+    access_token_check(token)
     if Account.objects.filter(facebook_page_id=page_id).exclude(pk=account.pk).exists():
         raise PostError(
             {"page_id": _("Another account is already connected to this Facebook Page.")}

@@ -6,6 +6,8 @@ service and render or redirect. Whether someone may act is the services' decisio
 (``services._check_may_act``); a refusal there is a 403 with its message.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +21,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.lockout import crisis_covering, crisis_lockout_message
-from accounts.models import Account, IngestToken, Platform, Post, PostSource, PostStatus
+from accounts.models import (
+    Account,
+    IngestToken,
+    Platform,
+    PlatformConnection,
+    Post,
+    PostSource,
+    PostStatus,
+)
 from accounts.selectors import accounts_for_responder
 from moskenes_social.audit.models import Event
 from moskenes_social.forms import add_service_error
@@ -453,42 +463,83 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect(_account_url(account))
 
 
-@require_http_methods(["GET", "POST"])
-def facebook_page_view(request: HttpRequest, account_id: int) -> HttpResponse:
-    """Connect the account to its Facebook Page with a Page access token, or disconnect it."""
+@dataclass(frozen=True)
+class _Connecting:
+    """What differs between connecting a Facebook Page and an Instagram account."""
+
+    form: type[FacebookPageForm] | type[InstagramAccountForm]
+    connect: Callable[..., Account]
+    template: str
+    title: Any
+    connected: Any
+    disconnected: Any
+    # The form's first field's value: the id connected now.
+    initial: Callable[[Account, PlatformConnection | None], str]
+    # Only accounts of this platform have the page (404 for the others); None: any.
+    platform: str | None = None
+
+
+_FACEBOOK = _Connecting(
+    form=FacebookPageForm,
+    connect=platform_connect,
+    template="posts/facebook_page.html",
+    title=gettext_lazy("Facebook Page of %(account)s"),
+    connected=gettext_lazy("The Facebook Page is connected."),
+    disconnected=gettext_lazy("The app no longer acts on the Facebook Page."),
+    initial=lambda account, _connection: account.facebook_page_id or "",
+)
+_INSTAGRAM = _Connecting(
+    form=InstagramAccountForm,
+    connect=instagram_connect,
+    template="posts/instagram_account.html",
+    title=gettext_lazy("Instagram account of %(account)s"),
+    connected=gettext_lazy("The Instagram account is connected."),
+    disconnected=gettext_lazy("The app no longer acts on the Instagram account."),
+    initial=lambda _account, connection: connection.object_id if connection else "",
+    platform=Platform.INSTAGRAM,
+)
+
+
+def _connection_page(request: HttpRequest, account_id: int, how: _Connecting) -> HttpResponse:
+    """Connect the account on its platform with a token (the form's fields are the
+    service's arguments), or disconnect it."""
     account = _account(request, account_id)
     user = request_user(request)
     integrations_check_may_manage(actor=user, account=account)
+    if how.platform is not None and account.platform != how.platform:
+        raise Http404
     connection = connection_for_page(account=account)
     if request.method == "POST" and "disconnect" in request.POST:
         if platform_disconnect(actor=user, account=account):
-            messages.success(request, _("The app no longer acts on the Facebook Page."))
+            messages.success(request, str(how.disconnected))
         return redirect(_account_url(account))
-    form = FacebookPageForm(_data(request), initial={"page_id": account.facebook_page_id or ""})
+    field = next(iter(how.form.base_fields))
+    form = how.form(_data(request), initial={field: how.initial(account, connection)})
     if request.method == "POST" and form.is_valid():
         try:
-            platform_connect(
-                actor=user,
-                account=account,
-                page_id=form.cleaned_data["page_id"],
-                token=form.cleaned_data["token"],
-            )
+            how.connect(actor=user, account=account, **form.cleaned_data)
         except PostError as exc:
             add_service_error(form, exc)
         else:
-            messages.success(request, _("The Facebook Page is connected."))
+            messages.success(request, str(how.connected))
             return redirect(_account_url(account))
     return render(
         request,
-        "posts/facebook_page.html",
+        how.template,
         {
             "account": account,
             "connection": connection,
             "form": form,
-            "page_title": _("Facebook Page of %(account)s") % {"account": account.name},
+            "page_title": str(how.title) % {"account": account.name},
             "submit_label": _("Connect"),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def facebook_page_view(request: HttpRequest, account_id: int) -> HttpResponse:
+    """Connect the account to its Facebook Page with a Page access token, or disconnect it."""
+    return _connection_page(request, account_id, _FACEBOOK)
 
 
 @require_http_methods(["GET", "POST"])
@@ -538,40 +589,4 @@ def page_lockout_view(request: HttpRequest, account_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def instagram_account_view(request: HttpRequest, account_id: int) -> HttpResponse:
     """Connect the account to its Instagram professional account, or disconnect it."""
-    account = _account(request, account_id)
-    user = request_user(request)
-    integrations_check_may_manage(actor=user, account=account)
-    if account.platform != Platform.INSTAGRAM:
-        raise Http404
-    connection = connection_for_page(account=account)
-    if request.method == "POST" and "disconnect" in request.POST:
-        if platform_disconnect(actor=user, account=account):
-            messages.success(request, _("The app no longer acts on the Instagram account."))
-        return redirect(_account_url(account))
-    form = InstagramAccountForm(
-        _data(request), initial={"user_id": connection.object_id if connection else ""}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            instagram_connect(
-                actor=user,
-                account=account,
-                user_id=form.cleaned_data["user_id"],
-                token=form.cleaned_data["token"],
-            )
-        except PostError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("The Instagram account is connected."))
-            return redirect(_account_url(account))
-    return render(
-        request,
-        "posts/instagram_account.html",
-        {
-            "account": account,
-            "connection": connection,
-            "form": form,
-            "page_title": _("Instagram account of %(account)s") % {"account": account.name},
-            "submit_label": _("Connect"),
-        },
-    )
+    return _connection_page(request, account_id, _INSTAGRAM)
