@@ -61,6 +61,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "posts.post_edited_on_platform": _("Edited by its author on the platform"),
     "posts.platform_connected": _("Facebook Page connected"),
     "posts.platform_disconnected": _("Facebook Page disconnected"),
+    "posts.platform_token_refreshed": _("Access token renewed"),
     "posts.platform_action_done": _("Done on Facebook"),
     "posts.platform_action_failed": _("Not done on Facebook"),
     "posts.platform_action_held": _("Held back by the crisis"),
