@@ -9,7 +9,7 @@ ADDRESS ?= 127.0.0.1:8000
 # The Graph API stand-in's port (standins/meta_graph.py); settings/local.py points at it.
 GRAPH_STANDIN_PORT ?= 8765
 
-.PHONY: run setup test lint typecheck pytest messages clean bench bench-servers
+.PHONY: run setup test lint typecheck pytest messages clean bench bench-servers bench-outbox
 
 $(STAMP): requirements.lock requirements-dev.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12 or newer is needed (see .python-version)"'
@@ -59,11 +59,20 @@ messages: $(STAMP)
 	$(BIN)/python scripts/compile_translations.py
 
 # Benchmarks on PostgreSQL and Redis (scripts/bench/run.py; figures in the README). Creates
-# ms_bench_small and ms_bench_national; BENCH_ARGS="--keep-data" reuses them.
+# ms_bench_small and ms_bench_national; BENCH_ARGS="--keep-data" reuses them. Then the
+# outbox (scripts/bench/outbox.py, docs/performance.md): BENCH_OUTBOX_ARGS="--smoke".
 BENCH_ARGS ?=
+BENCH_OUTBOX_ARGS ?=
 bench: $(STAMP)
 	$(BIN)/python scripts/compile_translations.py
 	$(BIN)/python -m scripts.bench.run --scales small,national $(BENCH_ARGS)
+	$(BIN)/python -m scripts.bench.outbox $(BENCH_OUTBOX_ARGS)
+
+# Replies through the outbox against the Graph API stand-in (throttled, transient errors)
+# and a bare loop of the same calls; creates and drops ms_bench_outbox.
+bench-outbox: $(STAMP)
+	$(BIN)/python scripts/compile_translations.py
+	$(BIN)/python -m scripts.bench.outbox $(BENCH_OUTBOX_ARGS)
 
 # The three servers side by side on the same data (small scale).
 bench-servers: $(STAMP)
