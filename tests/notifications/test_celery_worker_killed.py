@@ -12,11 +12,9 @@ The broker is the configured one (Redis in CI); both workers use the test databa
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,16 +31,13 @@ from moskenes_social.notifications.services import (
 )
 from moskenes_social.notifications.tasks import notifications_deliver, notifications_deliver_pending
 from tests.factories import make_user
-from tests.processes import process_env
+from tests.processes import StartWorker, celery_workers, process_env, worker_log
 
 from .smtp import LoopbackSMTP
 
-ROOT = Path(__file__).resolve().parents[2]
 ROWS = 40
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
-
-StartWorker = Callable[[str], subprocess.Popen[bytes]]
 
 
 @pytest.fixture
@@ -53,57 +48,16 @@ def smtp() -> Iterator[LoopbackSMTP]:
 
 @pytest.fixture
 def start_worker(smtp: LoopbackSMTP, tmp_path: Path) -> Iterator[StartWorker]:
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start(name: str) -> subprocess.Popen[bytes]:
-        env = {
-            **process_env(),
-            "DJANGO_SETTINGS_MODULE": "tests.notifications.celery_settings",
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp.port),
-        }
-        with (tmp_path / f"{name}.log").open("wb") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "moskenes_social",
-                    "worker",
-                    "--pool=prefork",
-                    "--concurrency=2",
-                    "--loglevel=INFO",
-                    "--without-heartbeat",
-                    "--without-gossip",
-                    "--without-mingle",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                # Its own process group, so that SIGKILL reaches the pool's processes too.
-                start_new_session=True,
-            )
-        started.append(process)
-        return process
-
-    yield start
-    smtp.release()
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
-    for process in started:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def _log(tmp_path: Path, name: str) -> str:
-    return (tmp_path / f"{name}.log").read_text(errors="replace")[-3000:]
+    env = {
+        **process_env(),
+        "DJANGO_SETTINGS_MODULE": "tests.notifications.celery_settings",
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp.port),
+    }
+    with celery_workers(tmp_path, env) as start:
+        yield start
+        smtp.release()
 
 
 def _statuses() -> Counter[str]:
@@ -122,8 +76,8 @@ def test_a_worker_killed_mid_send_loses_no_email_and_repeats_only_the_accepted_o
     )
     deadline = time.monotonic() + 90
     while not all(event.is_set() for event in smtp.held.values()):
-        assert first.poll() is None, _log(tmp_path, "first")
-        assert time.monotonic() < deadline, _log(tmp_path, "first")
+        assert first.poll() is None, worker_log(tmp_path, "first")
+        assert time.monotonic() < deadline, worker_log(tmp_path, "first")
         time.sleep(0.2)
 
     os.killpg(first.pid, signal.SIGKILL)
@@ -159,8 +113,8 @@ def test_a_worker_killed_mid_send_loses_no_email_and_repeats_only_the_accepted_o
     notifications_deliver_pending.delay()
     deadline = time.monotonic() + 120
     while _statuses() != {EmailStatus.SENT: ROWS}:
-        assert second.poll() is None, _log(tmp_path, "second")
-        assert time.monotonic() < deadline, (_statuses(), _log(tmp_path, "second"))
+        assert second.poll() is None, worker_log(tmp_path, "second")
+        assert time.monotonic() < deadline, (_statuses(), worker_log(tmp_path, "second"))
         time.sleep(0.5)
 
     received = smtp.received()

@@ -16,11 +16,9 @@ stand-in the test runs (``tests/posts/outbox_celery_settings.py``).
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,11 +33,10 @@ from accounts.posts.services import platform_connect, post_answer
 from accounts.posts.tasks import platform_action_send
 from moskenes_social.people.models import User
 from standins.meta_graph import GraphStandIn
-from tests.processes import process_env
+from tests.processes import StartWorker, celery_workers, process_env, worker_log
 
 from .factories import make_post
 
-ROOT = Path(__file__).resolve().parents[2]
 PAGE = "100000000000042"
 TOKEN = "EAAGstandinpagetoken42"  # noqa: S105 - the stand-in's, not a secret
 ROWS = 20
@@ -49,59 +46,16 @@ HOLD_SECONDS = 5.0
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
-StartWorker = Callable[[str], subprocess.Popen[bytes]]
-
 
 @pytest.fixture
 def start_worker(meta_graph: GraphStandIn, tmp_path: Path) -> Iterator[StartWorker]:
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start(name: str) -> subprocess.Popen[bytes]:
-        env = {
-            **process_env(),
-            "DJANGO_SETTINGS_MODULE": "tests.posts.outbox_celery_settings",
-            "META_GRAPH_URL": meta_graph.url,
-        }
-        with (tmp_path / f"{name}.log").open("wb") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "moskenes_social",
-                    "worker",
-                    "--pool=prefork",
-                    f"--concurrency={HELD}",
-                    "--loglevel=INFO",
-                    "--without-heartbeat",
-                    "--without-gossip",
-                    "--without-mingle",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                # Its own process group, so that SIGKILL reaches the pool's processes too.
-                start_new_session=True,
-            )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
-    for process in started:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def _log(tmp_path: Path, name: str) -> str:
-    return (tmp_path / f"{name}.log").read_text(errors="replace")[-3000:]
+    env = {
+        **process_env(),
+        "DJANGO_SETTINGS_MODULE": "tests.posts.outbox_celery_settings",
+        "META_GRAPH_URL": meta_graph.url,
+    }
+    with celery_workers(tmp_path, env, concurrency=HELD) as start:
+        yield start
 
 
 def _states() -> Counter[str]:
@@ -162,8 +116,8 @@ def test_a_worker_killed_mid_send_makes_no_double_reply_after_reconciliation(
         sum(_calls_on_replies(meta_graph, "POST").values()) == HELD
         and _states()[ActionState.SENDING] == HELD
     ):
-        assert first.poll() is None, _log(tmp_path, "first")
-        assert time.monotonic() < deadline, (_states(), _log(tmp_path, "first"))
+        assert first.poll() is None, worker_log(tmp_path, "first")
+        assert time.monotonic() < deadline, (_states(), worker_log(tmp_path, "first"))
         time.sleep(0.1)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
@@ -187,8 +141,8 @@ def test_a_worker_killed_mid_send_makes_no_double_reply_after_reconciliation(
         platform_action_send.delay(action_id)
     deadline = time.monotonic() + 60
     while _states() != {ActionState.DONE: ROWS - HELD, ActionState.SENDING: HELD}:
-        assert second.poll() is None, _log(tmp_path, "second")
-        assert time.monotonic() < deadline, (_states(), _log(tmp_path, "second"))
+        assert second.poll() is None, worker_log(tmp_path, "second")
+        assert time.monotonic() < deadline, (_states(), worker_log(tmp_path, "second"))
         time.sleep(0.2)
 
     # A claim younger than the timeout may be a live send: the sweep leaves it alone.
