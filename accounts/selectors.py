@@ -384,3 +384,14 @@ def users_assignable() -> QuerySet[User]:
 def units_with_accounts() -> QuerySet[Unit]:
     """Units for the account list's filter."""
     return Unit.objects.filter(Exists(Account.objects.filter(unit=OuterRef("pk")))).order_by("name")
+
+
+def account_owners(*, account: Account) -> list[User]:
+    """The account's owners now (one in practice: the approval makes one, a handover moves it)."""
+    return list(
+        User.objects.filter(
+            account_responsibilities__account=account,
+            account_responsibilities__role=ResponsibilityRole.OWNER,
+            account_responsibilities__ended_at__isnull=True,
+        ).order_by("pk")
+    )

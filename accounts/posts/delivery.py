@@ -43,9 +43,9 @@ from accounts.models import (
     PlatformConnection,
     Post,
     PostStatus,
-    ResponsibilityRole,
 )
 from accounts.models.platform import ACTION_ATTEMPTS
+from accounts.selectors import account_owners
 from moskenes_social.audit.services import event_record
 from moskenes_social.notifications.services import notifications_create
 from moskenes_social.people.models import User
@@ -113,12 +113,7 @@ def _notify(action: PlatformAction, subject: str, *, owners: bool = False) -> No
     """Tell whoever asked (and the account's owners) that an action did not go out."""
     recipients = [action.requested_by]
     if owners:
-        recipients += [
-            responsibility.user
-            for responsibility in action.account.responsibilities.filter(
-                role=ResponsibilityRole.OWNER, ended_at__isnull=True
-            ).select_related("user")
-        ]
+        recipients += account_owners(account=action.account)
     if action.post_id:
         url = reverse("posts:detail", args=[action.post_id])
     elif action.crisis_id:

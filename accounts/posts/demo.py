@@ -20,6 +20,7 @@ from accounts.models import (
     PostStatus,
     ResponsibilityRole,
 )
+from accounts.selectors import account_owners
 from moskenes_social.people.models import Unit, User
 
 from .instagram import instagram_connect
@@ -236,12 +237,10 @@ def demo_standin_prepare(*, control_url: str, webhook_url: str) -> list[str]:
             )
         done.append(f"{posts.count()} demo comment(s) on the stand-in's Page")
     if connection_of(own) is None:
-        owner = own.responsibilities.filter(
-            role=ResponsibilityRole.OWNER, ended_at__isnull=True
-        ).first()
-        if owner is not None:
+        owners = account_owners(account=own)
+        if owners:
             platform_connect(
-                actor=owner.user,
+                actor=owners[0],
                 account=own,
                 page_id=DEMO_FACEBOOK_PAGE_ID,
                 token=DEMO_PAGE_TOKEN,
@@ -292,14 +291,12 @@ def _demo_instagram(control_url: str, webhook_url: str) -> str:
                     "webhook": False,
                 },
             )
-    owner = account.responsibilities.filter(
-        role=ResponsibilityRole.OWNER, ended_at__isnull=True
-    ).first()
-    if owner is None:
+    owners = account_owners(account=account)
+    if not owners:
         return "the demo Instagram account has no owner"
     # The stand-in forgets its tokens when it stops: connect again at every start.
     instagram_connect(
-        actor=owner.user,
+        actor=owners[0],
         account=account,
         user_id=DEMO_INSTAGRAM_USER_ID,
         token=DEMO_INSTAGRAM_TOKEN,

@@ -27,8 +27,8 @@ from accounts.models import (
     ConnectionStatus,
     Platform,
     PlatformConnection,
-    ResponsibilityRole,
 )
+from accounts.selectors import account_owners
 from moskenes_social.audit.services import event_record
 from moskenes_social.bounds import storable_text
 from moskenes_social.notifications.services import notifications_create
@@ -136,14 +136,8 @@ def instagram_connect(*, actor: User, account: Account, user_id: str, token: str
 
 
 def _tell_owners(account: Account, subject: str) -> None:
-    owners = [
-        responsibility.user
-        for responsibility in account.responsibilities.filter(
-            role=ResponsibilityRole.OWNER, ended_at__isnull=True
-        ).select_related("user")
-    ]
     url = reverse("accounts:detail", kwargs={"account_id": account.pk}) + "#integrations"
-    notifications_create(recipients=owners, subject=subject, url=url)
+    notifications_create(recipients=account_owners(account=account), subject=subject, url=url)
 
 
 def instagram_token_refresh(*, connection: PlatformConnection) -> bool:
