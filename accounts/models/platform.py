@@ -345,7 +345,6 @@ class PageTaskChange(models.Model):
     scoped_id = models.CharField(_("business-scoped user id"), max_length=64)
     page_id = models.CharField(_("Page id"), max_length=64)
     tasks_before = models.JSONField(_("tasks before"), default=list)
-    tasks_during = models.JSONField(_("tasks during the crisis"), default=list)
     created_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(_("taken away"), null=True, blank=True)
     restored_at = models.DateTimeField(_("given back"), null=True, blank=True)
@@ -381,6 +380,11 @@ class PageTaskChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scoped_id} on {self.page_id}"
+
+    @property
+    def tasks_during(self) -> list[str]:
+        """What the person keeps while the crisis lasts."""
+        return [task for task in self.tasks_before if task not in LOCKED_TASKS]
 
     @property
     def is_restored(self) -> bool:

@@ -146,9 +146,12 @@ class Graph:
         # Instagram Login's host (graph.instagram.com): the same paths and errors.
         self._instagram = instagram
 
+    @property
+    def _base(self) -> str:
+        return settings.INSTAGRAM_GRAPH_URL if self._instagram else settings.META_GRAPH_URL
+
     def _call(self, method: str, path: str, params: dict[str, str] | None = None) -> GraphResult:
-        base = settings.INSTAGRAM_GRAPH_URL if self._instagram else settings.META_GRAPH_URL
-        client = _client(base, settings.META_GRAPH_TIMEOUT)
+        client = _client(self._base, settings.META_GRAPH_TIMEOUT)
         headers = {"Authorization": f"Bearer {self._token}"}
         try:
             if method == "POST":
@@ -219,8 +222,7 @@ class Graph:
 
     def _unversioned(self, path: str) -> str:
         """An absolute URL beside the version (the token endpoints have none)."""
-        base = settings.INSTAGRAM_GRAPH_URL if self._instagram else settings.META_GRAPH_URL
-        return f"{base.rsplit('/', 1)[0]}/{path}"
+        return f"{self._base.rsplit('/', 1)[0]}/{path}"
 
     def ig_me(self) -> GraphResult:
         return self._call("GET", "me", {"fields": "user_id,username"})

@@ -182,8 +182,7 @@ def page_tasks_remove(*, crisis_id: int) -> int:
             if page_user is None or not isinstance(tasks, list) or is_crisis_team(page_user.user):
                 continue
             before = [str(task) for task in tasks]
-            during = [task for task in before if task not in LOCKED_TASKS]
-            if during == before:
+            if not set(before) & set(LOCKED_TASKS):
                 continue
             change, created = PageTaskChange.objects.get_or_create(
                 crisis=crisis,
@@ -193,7 +192,6 @@ def page_tasks_remove(*, crisis_id: int) -> int:
                     "user": page_user.user,
                     "page_id": connection.object_id,
                     "tasks_before": before,
-                    "tasks_during": during,
                 },
             )
             if not created:
