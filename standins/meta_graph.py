@@ -453,8 +453,10 @@ class GraphStandIn:
         with self._lock:
             self._webhook = (url, app_secret)
 
-    def reset(self) -> None:
-        with self._lock:
+    def reset(self, *, webhooks: bool = False) -> None:
+        """Forget everything but the webhooks' configuration; ``webhooks=True``: that too,
+        and the deliveries not yet sent (a test's webhooks never reach the next test)."""
+        with self._changed:
             for store in (self._pages, self._tokens, self._posts, self._comments):
                 store.clear()
             self._token_expiry.clear()
@@ -462,6 +464,16 @@ class GraphStandIn:
             self._short_tokens.clear()
             self._faults.clear()
             self._requests.clear()
+            if webhooks:
+                self._webhook = self._instagram_webhook = None
+                while True:
+                    try:
+                        item = self._webhook_queue_.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is not None:
+                        self._webhooks_pending -= 1
+                self._changed.notify_all()
 
     @property
     def requests(self) -> list[JSON]:

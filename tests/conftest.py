@@ -209,7 +209,7 @@ def graph_server() -> Iterator[GraphStandIn]:
 
 @pytest.fixture
 def meta_graph(graph_server: GraphStandIn, settings: Any) -> GraphStandIn:
-    """The stand-in, emptied, with ``META_GRAPH_URL`` pointing at it."""
-    graph_server.reset()
+    """The stand-in, emptied (its webhooks too), with ``META_GRAPH_URL`` pointing at it."""
+    graph_server.reset(webhooks=True)
     settings.META_GRAPH_URL = graph_server.url
     return graph_server

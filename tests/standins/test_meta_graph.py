@@ -386,3 +386,18 @@ def test_calls_past_the_rate_window_count_as_sent_while_throttled() -> None:
         now[0] += 40
         graph.page(PAGE)
         assert standin.state()["sent_while_throttled"] == 1
+
+
+def test_a_full_reset_forgets_the_webhooks_and_what_they_had_yet_to_send(
+    standin: GraphStandIn,
+) -> None:
+    standin.webhook_configure("http://127.0.0.1:9/nowhere", SECRET)
+    standin.instagram_webhook_configure("http://127.0.0.1:9/nowhere", SECRET)
+    for n in range(5):
+        standin.comment_add(PAGE, f"Kommentar {n}", from_id="9001", from_name="Kari")
+    standin.reset()
+    assert standin.state()["webhook"] == "http://127.0.0.1:9/nowhere", "kept by default"
+    standin.reset(webhooks=True)
+    assert standin.state()["webhook"] is None
+    # At most the delivery under way is left, which gives up after its few retries.
+    assert standin.webhook_flush(10)
