@@ -59,8 +59,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "posts.post_removed_on_platform": _("Post removed on the platform"),
     "posts.post_answered_on_platform": _("Answered directly on Facebook"),
     "posts.post_edited_on_platform": _("Edited by its author on the platform"),
-    "posts.platform_connected": _("Facebook Page connected"),
-    "posts.platform_disconnected": _("Facebook Page disconnected"),
+    # Facebook Pages and Instagram accounts alike (the event's data names which).
+    "posts.platform_connected": _("Connected on the platform"),
+    "posts.platform_disconnected": _("Disconnected on the platform"),
     "posts.platform_token_refreshed": _("Access token renewed"),
     "posts.platform_action_done": _("Done on Facebook"),
     "posts.platform_action_failed": _("Not done on Facebook"),
