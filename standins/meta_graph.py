@@ -17,11 +17,12 @@ HTTP statuses of errors (clients are to branch on code and subcode, not on the s
 
 Faults come one-off (``fault_add``: the next ``times`` matching calls) or by rate
 (``fault_rate_add``: a share of the matching calls, drawn from a seeded generator, with
-Meta's documented bodies for throttling and transient errors). A throttling answer (codes
-4, 17, 32, 613, 80000-80014, from the rate window or a fault) marks its Page throttled for
-the minutes it names; every later call for that Page before then is counted as sent while
-throttled (``state()``), which a client that waits as told never does. The answers
-themselves stay as the faults and the rate window decide.
+Meta's documented bodies for throttling and transient errors). A fault with no code and a
+success status (``code=None, http_status=200, delay=...``) is only a late answer. A
+throttling answer (codes 4, 17, 32, 613, 80000-80014, from the rate window or a fault)
+marks its Page throttled for the minutes it names; every later call for that Page before
+then is counted as sent while throttled (``state()``), which a client that waits as told
+never does. The answers themselves stay as the faults and the rate window decide.
 
 Control calls live outside the version prefix under ``/_standin/`` (see ``CONTROL``).
 ``reset`` forgets everything except the webhook configuration.
@@ -30,6 +31,7 @@ Run it: ``python -m standins.meta_graph --port 8765 --page 111:Moskenes:TOKEN``.
 """
 
 import argparse
+import base64
 import hashlib
 import hmac
 import json
@@ -209,6 +211,42 @@ def _tasks(value: str) -> list[str]:
     if not isinstance(parsed, list) or not all(isinstance(task, str) for task in parsed):
         raise _Refusal(100, "(#100) Param tasks must be an array of task names")
     return [task.strip().upper() for task in parsed if task.strip()]
+
+
+# Cursor paging (https://developers.facebook.com/docs/graph-api/results): ``limit`` items a
+# page (25 unless asked, at most 100), ``after`` the cursor of the last item seen; ``next``
+# is given while there are more.
+_LIMIT_DEFAULT = 25
+_LIMIT_MAX = 100
+
+
+def _cursor(item: JSON) -> str:
+    return base64.urlsafe_b64encode(str(item["id"]).encode()).decode().rstrip("=")
+
+
+def _paged(items: list[JSON], params: dict[str, str]) -> JSON:
+    """One page of ``items`` as the request's ``limit`` and ``after`` ask."""
+    try:
+        limit = min(max(int(params.get("limit", _LIMIT_DEFAULT)), 1), _LIMIT_MAX)
+    except ValueError:
+        raise _Refusal(100, "(#100) Param limit must be an integer") from None
+    start = 0
+    after = params.get("after", "")
+    if after:
+        cursors = [_cursor(item) for item in items]
+        if after not in cursors:
+            raise _Refusal(100, "(#100) The parameter after is not a valid cursor")
+        start = cursors.index(after) + 1
+    data = items[start : start + limit]
+    paging: JSON = {
+        "cursors": {
+            "before": _cursor(data[0]) if data else "",
+            "after": _cursor(data[-1]) if data else "",
+        }
+    }
+    if start + limit < len(items):
+        paging["next"] = "?" + urllib.parse.urlencode({**params, "after": _cursor(data[-1])})
+    return {"data": data, "paging": paging}
 
 
 class GraphStandIn:
@@ -595,9 +633,11 @@ class GraphStandIn:
             fault = self._fault_take(method, sub)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
-        if fault is None or fault.after_effect:
+        # A fault without a code and with a success status only answers late.
+        late = fault is not None and fault.code is None and fault.http_status < 400
+        if fault is None or fault.after_effect or late:
             answer = self._carry_out(method, sub, params, token)
-        if fault is None:
+        if fault is None or late:
             return answer
         if fault.code is None:
             answer = _Answer(fault.http_status, b"Bad Gateway", "text/plain")
@@ -758,7 +798,7 @@ class GraphStandIn:
             }
             for p in reversed(posts)
         ]
-        return {"data": data, "paging": {"cursors": {"before": "", "after": ""}}}
+        return _paged(data, params)
 
     def _feed_post(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
         message = params.get("message", "")
@@ -769,7 +809,7 @@ class GraphStandIn:
     def _assigned_get(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
         if not params.get("business"):
             raise _Refusal(100, "(#100) The parameter business is required")
-        return {"data": [dict(user) for user in record["assigned_users"].values()]}
+        return _paged([dict(user) for user in record["assigned_users"].values()], params)
 
     def _assigned_post(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
         user_id = params.get("user", "")
@@ -843,7 +883,12 @@ class GraphStandIn:
             for c in self._comments.values()
             if c["post_id"] == post_id and c["parent_id"] == parent and not c["deleted"]
         ]
-        return {"data": data, "paging": {"cursors": {"before": "", "after": ""}}}
+        order = params.get("order", "chronological")
+        if order not in ("chronological", "reverse_chronological"):
+            raise _Refusal(100, "(#100) Param order must be chronological or reverse_chronological")
+        if order == "reverse_chronological":
+            data.reverse()
+        return _paged(data, params)
 
     def _replies_post(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
         message = params.get("message", "")
@@ -891,7 +936,7 @@ class GraphStandIn:
             for p in self._posts.values()
             if p["page_id"] == record["id"] and not p["deleted"]
         ]
-        return {"data": media, "paging": {"cursors": {"before": "", "after": ""}}}
+        return _paged(media, params)
 
     def _ig_media_get(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
         count = sum(1 for c in self._comments.values() if c["post_id"] == record["id"])
@@ -932,7 +977,7 @@ class GraphStandIn:
             for c in self._comments.values()
             if c["post_id"] == media_id and c["parent_id"] == parent and not c["deleted"]
         ]
-        return {"data": data, "paging": {"cursors": {"before": "", "after": ""}}}
+        return _paged(data, params)
 
     def _ig_comment_get(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
         return self._ig_comment_json(record)

@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,7 +51,7 @@ from moskenes_social.notifications.services import notifications_create
 from moskenes_social.people.models import User
 
 from .crypto import token_decrypt
-from .graph import ErrorKind, Graph, GraphError, GraphResult, Usage
+from .graph import ErrorKind, Graph, GraphError, GraphResult, Usage, entries
 from .outbox import action_send_after_commit, platform_url
 from .services import (
     platform_disconnect,
@@ -123,13 +123,24 @@ def _notify(action: PlatformAction, subject: str, *, owners: bool = False) -> No
     notifications_create(recipients=recipients, subject=subject, url=url)
 
 
+def _pause_extend(connection: PlatformConnection, until: datetime) -> None:
+    """Pause the sender on this connection until ``until``, never shortening a pause that
+    another worker set for longer."""
+    PlatformConnection.objects.filter(
+        Q(paused_until__isnull=True) | Q(paused_until__lt=until), pk=connection.pk
+    ).update(paused_until=until)
+
+
 def _usage_record(connection: PlatformConnection, usage: Usage | None) -> None:
+    """Keep the usage the answer's header named; close to the limit, pause. A pause ends
+    by its time, not because a later call went through."""
     if usage is None:
         return
-    paused_until = timezone.now() + _pause(usage) if usage.percent >= PACE_PERCENT else None
-    PlatformConnection.objects.filter(pk=connection.pk).update(
-        usage_percent=min(usage.percent, 10_000), paused_until=paused_until
-    )
+    percent = min(usage.percent, 10_000)
+    if percent != connection.usage_percent:
+        PlatformConnection.objects.filter(pk=connection.pk).update(usage_percent=percent)
+    if percent >= PACE_PERCENT:
+        _pause_extend(connection, timezone.now() + _pause(usage))
 
 
 def _fail(
@@ -170,13 +181,18 @@ def _fail(
 
 
 def _requeue(claim: _Claim, *, at: datetime, attempt: bool, error: GraphError | None = None) -> str:
+    changes: dict[str, Any] = {}
+    if error is not None:
+        changes = {
+            "error_code": error.code,
+            "error_subcode": error.subcode,
+            "error_message": error.message[:500],
+        }
     claim.settle(
         state=ActionState.QUEUED,
         not_before=at,
         attempts=F("attempts") + (1 if attempt else 0),
-        error_code=error.code if error else None,
-        error_subcode=error.subcode if error else None,
-        error_message=(error.message[:500] if error else ""),
+        **changes,
     )
     return ActionState.QUEUED
 
@@ -196,7 +212,7 @@ def _on_error(claim: _Claim, connection: PlatformConnection, exc: GraphError) ->
     if kind == ErrorKind.THROTTLED:
         # Not the action's fault, nor carried out: wait as long as Meta says.
         until = now + _pause(exc.usage)
-        PlatformConnection.objects.filter(pk=connection.pk).update(paused_until=until)
+        _pause_extend(connection, until)
         return _requeue(claim, at=until, attempt=False, error=exc)
     if kind == ErrorKind.TRANSIENT:
         if action.attempts + 1 >= TRANSIENT_ATTEMPTS:
@@ -287,7 +303,7 @@ def _done(claim: _Claim, connection: PlatformConnection, result: GraphResult) ->
             target=post or action.account,
             data={"action": action.pk, "kind": action.kind, "result_id": result_id},
         )
-    _usage_record(connection, result.usage)
+        _usage_record(connection, result.usage)
     return ActionState.DONE
 
 
@@ -295,27 +311,25 @@ def _already_there(
     graph: Graph, action: PlatformAction, page_id: str, *, instagram: bool
 ) -> GraphResult | None:
     """The account's reply (or post) with this action's text among the comment's replies
-    (or on the Page's feed), if there. Instagram names the text ``text``, Facebook
-    ``message``."""
+    (or on the Page's feed), if there, read page by page until found. Instagram names the
+    text ``text``, Facebook ``message``."""
     if action.kind == ActionKind.PUBLISH:
-        found = graph.feed(page_id)
+        pages = graph.feed(page_id)
     elif instagram:
-        found = graph.ig_replies(action.target_id)
+        pages = graph.ig_replies(action.target_id)
     else:
-        found = graph.replies(action.target_id)
+        pages = graph.replies(action.target_id)
     words = "text" if instagram else "message"
-    data = found.data.get("data")
-    for reply in data if isinstance(data, list) else []:
-        if not isinstance(reply, dict):
-            continue
-        sender = reply.get("from")
-        if (
-            isinstance(sender, dict)
-            and str(sender.get("id")) == page_id
-            and isinstance(reply.get(words), str)
-            and reply[words].strip() == action.text.strip()
-        ):
-            return GraphResult(data={"id": reply.get("id")}, usage=found.usage)
+    for found in pages:
+        for reply in entries(found):
+            sender = reply.get("from")
+            if (
+                isinstance(sender, dict)
+                and str(sender.get("id")) == page_id
+                and isinstance(reply.get(words), str)
+                and reply[words].strip() == action.text.strip()
+            ):
+                return GraphResult(data={"id": reply.get("id")}, usage=found.usage)
     return None
 
 
@@ -348,18 +362,29 @@ def platform_action_deliver(*, action_id: int) -> str:
         pk=action_id, state=ActionState.QUEUED, not_before__lte=claimed_at
     ).update(state=ActionState.SENDING, claimed_at=claimed_at):
         return ""
-    action = PlatformAction.objects.select_related("account", "post", "requested_by", "crisis").get(
-        pk=action_id
-    )
+    action = PlatformAction.objects.select_related(
+        "account__connection", "post", "requested_by", "crisis"
+    ).get(pk=action_id)
     claim = _Claim(action, claimed_at)
     post = action.post
-    if post is not None and post.status == PostStatus.REMOVED and action.kind != ActionKind.DELETE:
-        claim.settle(state=ActionState.CANCELLED, text="")
-        return ActionState.CANCELLED
+    if post is not None:
+        # The post's account is the action's: its audit event names it without a query.
+        post.account = action.account
+        if post.status == PostStatus.REMOVED and action.kind != ActionKind.DELETE:
+            claim.settle(state=ActionState.CANCELLED, text="")
+            return ActionState.CANCELLED
     if action.crisis is not None and not action.crisis.is_active:
         # A crisis's message is not published after the crisis.
         claim.settle(state=ActionState.CANCELLED)
         return ActionState.CANCELLED
+    try:
+        connection: PlatformConnection | None = action.account.connection
+    except PlatformConnection.DoesNotExist:
+        connection = None
+    paused_until = connection.paused_until if connection is not None else None
+    if paused_until is not None and paused_until > claimed_at:
+        # Paused (close to the rate limit): back until then, before anything is checked.
+        return _requeue(claim, at=paused_until, attempt=False)
     try:
         post_check_may_act(actor=action.requested_by, account=action.account)
     except CrisisLockout:
@@ -377,15 +402,12 @@ def platform_action_deliver(*, action_id: int) -> str:
         return _fail(
             claim, message=_("Whoever asked for it is no longer responsible for the account.")
         )
-    connection = PlatformConnection.objects.filter(account=action.account_id).first()
     if connection is None or not connection.is_connected:
         return _fail(
             claim,
             message=_("The account is not connected on %(platform)s.")
             % {"platform": action.account.get_platform_display()},
         )
-    if connection.paused_until is not None and connection.paused_until > claimed_at:
-        return _requeue(claim, at=connection.paused_until, attempt=False)
     token = token_decrypt(connection.token_encrypted)
     if token is None:
         # The key it was stored with has been dropped: as good as a refused token.
@@ -418,8 +440,10 @@ def platform_outbox_sweep(*, limit: int = 200) -> int:
         state=ActionState.FAILED,
         error_message=_("Gave up after %(n)d tries.") % {"n": MAX_ATTEMPTS},
     )
+    # Not the actions of a paused connection: they would only be put back.
     due = list(
         PlatformAction.objects.filter(state=ActionState.QUEUED, not_before__lte=now)
+        .exclude(account__connection__paused_until__gt=now)
         .order_by("not_before", "id")
         .values_list("id", flat=True)[:limit]
     )

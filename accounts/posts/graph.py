@@ -9,6 +9,7 @@ version come from ``META_GRAPH_URL`` so that the project's stand-in can take Met
 
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -25,6 +26,10 @@ _THROTTLED = {4, 17, 32, 613}
 _THROTTLED_BUSINESS = range(80000, 80015)
 _TRANSIENT = {1, 2}
 _GONE = (100, 33)
+# Listings are read a page of ``LIST_LIMIT`` at a time, following Meta's cursors, at most
+# ``LIST_PAGES`` pages: a reconciliation looks through 5,000 replies for its own.
+LIST_LIMIT = 100
+LIST_PAGES = 50
 
 
 class ErrorKind(StrEnum):
@@ -136,6 +141,12 @@ class GraphResult:
     usage: Usage | None
 
 
+def entries(result: GraphResult) -> list[dict[str, Any]]:
+    """The objects of one page of a listing; never raises on what came from outside."""
+    data = result.data.get("data")
+    return [entry for entry in data if isinstance(entry, dict)] if isinstance(data, list) else []
+
+
 class Graph:
     """Calls made with one access token; ``object_id`` is the Page (or Instagram account)
     whose usage header entry the sender paces itself on."""
@@ -183,6 +194,23 @@ class Graph:
             usage=usage,
         )
 
+    def _pages(self, path: str, params: dict[str, str]) -> Iterator[GraphResult]:
+        """A listing page by page (https://developers.facebook.com/docs/graph-api/results):
+        the next page is asked for with ``paging.cursors.after`` while ``paging.next`` is
+        given, at most ``LIST_PAGES`` pages."""
+        params = {**params, "limit": str(LIST_LIMIT)}
+        for _page in range(LIST_PAGES):
+            result = self._call("GET", path, params)
+            yield result
+            paging = result.data.get("paging")
+            if not isinstance(paging, dict) or not paging.get("next"):
+                return
+            cursors = paging.get("cursors")
+            after = cursors.get("after") if isinstance(cursors, dict) else None
+            if not isinstance(after, str) or not after:
+                return
+            params = {**params, "after": after}
+
     def page(self, page_id: str) -> GraphResult:
         return self._call("GET", page_id, {"fields": "id,name"})
 
@@ -192,9 +220,11 @@ class Graph:
     def reply(self, comment_id: str, message: str) -> GraphResult:
         return self._call("POST", f"{comment_id}/comments", {"message": message})
 
-    def replies(self, comment_id: str) -> GraphResult:
-        return self._call(
-            "GET", f"{comment_id}/comments", {"fields": "id,message,from", "limit": "100"}
+    def replies(self, comment_id: str) -> Iterator[GraphResult]:
+        """The replies to a comment, newest first."""
+        return self._pages(
+            f"{comment_id}/comments",
+            {"fields": "id,message,from", "order": "reverse_chronological"},
         )
 
     def hide(self, comment_id: str, *, hidden: bool) -> GraphResult:
@@ -203,11 +233,9 @@ class Graph:
     def delete(self, object_id: str) -> GraphResult:
         return self._call("DELETE", object_id)
 
-    def assigned_users(self, page_id: str, business_id: str) -> GraphResult:
-        return self._call(
-            "GET",
-            f"{page_id}/assigned_users",
-            {"business": business_id, "fields": "id,name,tasks", "limit": "500"},
+    def assigned_users(self, page_id: str, business_id: str) -> Iterator[GraphResult]:
+        return self._pages(
+            f"{page_id}/assigned_users", {"business": business_id, "fields": "id,name,tasks"}
         )
 
     def tasks_set(self, page_id: str, user_id: str, tasks: list[str]) -> GraphResult:
@@ -254,10 +282,8 @@ class Graph:
     def ig_reply(self, comment_id: str, message: str) -> GraphResult:
         return self._call("POST", f"{comment_id}/replies", {"message": message})
 
-    def ig_replies(self, comment_id: str) -> GraphResult:
-        return self._call(
-            "GET", f"{comment_id}/replies", {"fields": "id,text,from,username", "limit": "100"}
-        )
+    def ig_replies(self, comment_id: str) -> Iterator[GraphResult]:
+        return self._pages(f"{comment_id}/replies", {"fields": "id,text,from,username"})
 
     def ig_hide(self, comment_id: str, *, hidden: bool) -> GraphResult:
         return self._call("POST", comment_id, {"hide": "true" if hidden else "false"})
@@ -265,8 +291,9 @@ class Graph:
     def ig_comments_enable(self, media_id: str, *, enabled: bool) -> GraphResult:
         return self._call("POST", media_id, {"comment_enabled": "true" if enabled else "false"})
 
-    def feed(self, page_id: str) -> GraphResult:
-        return self._call("GET", f"{page_id}/feed", {"fields": "id,message,from", "limit": "100"})
+    def feed(self, page_id: str) -> Iterator[GraphResult]:
+        """The Page's posts, newest first."""
+        return self._pages(f"{page_id}/feed", {"fields": "id,message,from"})
 
     def publish(self, page_id: str, message: str) -> GraphResult:
         return self._call("POST", f"{page_id}/feed", {"message": message})

@@ -39,7 +39,7 @@ from moskenes_social.notifications.services import notifications_create
 from moskenes_social.people.models import User
 
 from .crypto import token_decrypt
-from .graph import Graph, GraphError
+from .graph import Graph, GraphError, entries
 from .services import integrations_check_may_manage
 
 logger = logging.getLogger(__name__)
@@ -160,7 +160,11 @@ def page_tasks_remove(*, crisis_id: int) -> int:
         if graph is None:
             continue
         try:
-            listed = graph.assigned_users(connection.object_id, connection.business_id)
+            listed = [
+                entry
+                for page in graph.assigned_users(connection.object_id, connection.business_id)
+                for entry in entries(page)
+            ]
         except GraphError as exc:
             logger.warning("assigned_users of %s: %s", connection.object_id, exc)
             _tell_leader(
@@ -175,9 +179,8 @@ def page_tasks_remove(*, crisis_id: int) -> int:
                 "user"
             )
         }
-        entries = listed.data.get("data")
-        for entry in entries if isinstance(entries, list) else []:
-            page_user = people.get(str(entry.get("id"))) if isinstance(entry, dict) else None
+        for entry in listed:
+            page_user = people.get(str(entry.get("id")))
             tasks = entry.get("tasks") if page_user is not None else None
             if page_user is None or not isinstance(tasks, list) or is_crisis_team(page_user.user):
                 continue

@@ -6,6 +6,8 @@ outbox as the Celery task does (``platform_action_deliver``); what the Page show
 from the stand-in's own state.
 """
 
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -412,6 +414,73 @@ def test_a_disconnected_page_sends_nothing(
     assert _replies(meta_graph, post.platform_id) == []
 
 
+def test_the_sweep_leaves_the_actions_of_a_paused_page_unclaimed(
+    connected: Account, meta_graph: GraphStandIn, people: dict[str, User]
+) -> None:
+    post = _answered(meta_graph, connected, people["svarer1"])
+    until = timezone.now() + timedelta(minutes=3)
+    PlatformConnection.objects.filter(account=connected).update(paused_until=until)
+    calls = len(meta_graph.requests)
+    assert platform_outbox_sweep() == 0
+    action = PlatformAction.objects.get(post=post)
+    assert (action.state, action.claimed_at) == (ActionState.QUEUED, None)
+    assert len(meta_graph.requests) == calls
+    PlatformConnection.objects.filter(account=connected).update(paused_until=timezone.now())
+    assert platform_outbox_sweep() == 1
+    assert len(_replies(meta_graph, post.platform_id)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("code", [None, 32], ids=["success", "throttled"])
+def test_a_pause_another_worker_set_meanwhile_is_neither_ended_nor_shortened(
+    code: int | None, connected: Account, meta_graph: GraphStandIn, people: dict[str, User]
+) -> None:
+    post = _answered(meta_graph, connected, people["svarer1"])
+    action = PlatformAction.objects.get(post=post)
+    # This worker's call answers late: a success, or throttled for a minute.
+    meta_graph.fault_add(
+        method="POST",
+        path_suffix="/comments",
+        code=code,
+        http_status=200 if code is None else 400,
+        regain_minutes=0 if code is None else 1,
+        delay=1.0,
+    )
+    outcome: list[str] = []
+
+    def deliver() -> None:
+        try:
+            outcome.append(platform_action_deliver(action_id=action.pk))
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=deliver)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not any(r["path"].endswith("/comments") for r in meta_graph.requests):
+        assert time.monotonic() < deadline, "the reply never reached the stand-in"
+        time.sleep(0.02)
+    # Meanwhile another worker was told to wait ten minutes.
+    until = timezone.now() + timedelta(minutes=10)
+    PlatformConnection.objects.filter(account=connected).update(paused_until=until)
+    worker.join(timeout=20)
+    assert outcome == [ActionState.DONE if code is None else ActionState.QUEUED]
+    assert PlatformConnection.objects.get(account=connected).paused_until == until
+
+
+def test_delivering_a_reply_costs_a_fixed_number_of_queries(
+    connected: Account,
+    meta_graph: GraphStandIn,
+    people: dict[str, User],
+    django_assert_num_queries: Any,
+) -> None:
+    post = _answered(meta_graph, connected, people["svarer1"])
+    action = PlatformAction.objects.get(post=post)
+    # Claim, read, lockout and right, settle, answer's link, audit event (savepoints counted).
+    with django_assert_num_queries(9):
+        assert platform_action_deliver(action_id=action.pk) == ActionState.DONE
+
+
 # --- A worker that died mid-send -------------------------------------------------------------
 
 
@@ -437,6 +506,36 @@ def test_a_stale_claim_is_reconciled_before_sending_again(
     assert len(_replies(meta_graph, post.platform_id)) == 1
     action.refresh_from_db()
     assert action.state == ActionState.DONE
+
+
+def test_reconciliation_reads_the_replies_page_by_page(
+    connected: Account, meta_graph: GraphStandIn, people: dict[str, User]
+) -> None:
+    post = _answered(meta_graph, connected, people["svarer1"])
+    action = PlatformAction.objects.get(post=post)
+    # The reply goes out, the answer is lost; then the Page answers 120 others below it.
+    meta_graph.fault_add(
+        method="POST", path_suffix="/comments", code=None, http_status=502, after_effect=True
+    )
+    assert platform_action_deliver(action_id=action.pk) == ActionState.QUEUED
+    for n in range(120):
+        meta_graph.comment_add(
+            PAGE,
+            f"Takk, {n}.",
+            from_id=PAGE,
+            from_name="Reine skole",
+            parent_id=post.platform_id,
+            webhook=False,
+        )
+    PlatformAction.objects.filter(pk=action.pk).update(not_before=timezone.now())
+    calls = len(meta_graph.requests)
+    assert platform_action_deliver(action_id=action.pk) == ActionState.DONE
+    ours = [r for r in _replies(meta_graph, post.platform_id) if r["message"] == "Svar."]
+    assert len(ours) == 1
+    reads = [r for r in meta_graph.requests[calls:] if r["method"] == "GET"]
+    assert [bool(r["params"].get("after")) for r in reads] == [False, True]
+    action.refresh_from_db()
+    assert action.result_id == ours[0]["id"]
 
 
 # --- What comes back: the webhook ----------------------------------------------------------
