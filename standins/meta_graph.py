@@ -73,6 +73,7 @@ CONTROL = {
     ),
     "POST /_standin/webhook": '{"url", "app_secret"}',
     "POST /_standin/instagram_accounts": '{"id", "username", "token"} (a short-lived token)',
+    "POST /_standin/instagram_media": '{"user_id", "caption", "comments_enabled"?}',
     "POST /_standin/instagram_comments": (
         '{"user_id", "text", "from_id", "from_username", "parent_id"?, "comment_id"?, "webhook"?}'
     ),
@@ -386,8 +387,21 @@ class GraphStandIn:
             }
             self._token_add(user_id, token, expires_in)
             self._short_tokens.add(token)
-            media = self._post_create(user_id, "")
-            media.update(instagram=True, comment_enabled=True)
+            self._media_create(user_id, "", comments_enabled=True)
+
+    def instagram_media_add(
+        self, user_id: str, caption: str, *, comments_enabled: bool = True
+    ) -> JSON:
+        """A new post (media) of the account, the latest to comment on."""
+        with self._lock:
+            if user_id not in self._pages:
+                raise KeyError(f"no account {user_id}; instagram_account_add it first")
+            return dict(self._media_create(user_id, caption, comments_enabled=comments_enabled))
+
+    def _media_create(self, user_id: str, caption: str, *, comments_enabled: bool) -> JSON:
+        media = self._post_create(user_id, caption)
+        media.update(instagram=True, comment_enabled=comments_enabled)
+        return media
 
     def instagram_token_expire(self, token: str, *, in_seconds: float = 0) -> None:
         """Let ``token`` expire ``in_seconds`` from now (0: it has expired)."""
@@ -412,6 +426,9 @@ class GraphStandIn:
             else:
                 media = [p for p in self._posts.values() if p["page_id"] == user_id]
                 media_id = media[-1]["id"]
+            if not self._posts[media_id]["comment_enabled"]:
+                # Nobody can comment where comments are off: the lockout at the source.
+                raise ValueError(f"comments are turned off on media {media_id}")
             sender = {"id": from_id, "username": from_username}
             comment = self._comment_create(user_id, media_id, parent_id, text, sender, comment_id)
             comment["instagram"] = True
@@ -931,9 +948,10 @@ class GraphStandIn:
         return {"id": record["id"], "user_id": record["id"], "username": record["username"]}
 
     def _ig_media_list(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
+        # Newest first, as Meta lists an account's media.
         media = [
             self._ig_media_get(p, page, params)
-            for p in self._posts.values()
+            for p in reversed(self._posts.values())
             if p["page_id"] == record["id"] and not p["deleted"]
         ]
         return _paged(media, params)
@@ -944,8 +962,9 @@ class GraphStandIn:
             "id": record["id"],
             "caption": record["message"],
             "comments_count": count,
-            "comment_enabled": record["comment_enabled"],
+            "is_comment_enabled": record["comment_enabled"],
             "media_product_type": "FEED",
+            "timestamp": _iso(record["created_time"]),
         }
 
     def _ig_media_update(self, record: JSON, page: JSON, params: dict[str, str]) -> JSON:
@@ -1123,6 +1142,13 @@ class GraphStandIn:
                 self.instagram_account_add(
                     str(body["id"]), str(body["username"]), str(body["token"])
                 )
+            elif action == ("POST", "/_standin/instagram_media"):
+                media = self.instagram_media_add(
+                    str(body["user_id"]),
+                    str(body.get("caption", "")),
+                    comments_enabled=body.get("comments_enabled", True) is not False,
+                )
+                return _json_answer(200, media)
             elif action == ("POST", "/_standin/instagram_comments"):
                 parent = body.get("parent_id")
                 comment = self.instagram_comment_add(

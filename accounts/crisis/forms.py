@@ -1,9 +1,14 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Account, AccountStatus, ConnectionStatus
+from accounts.posts.media_comments import Media
 from moskenes_social.forms import ReasonField
 
 
@@ -113,3 +118,34 @@ class CrisisEndForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What happened and how it was handled, in a few sentences."),
     )
+
+
+def media_label(media: Media) -> str:
+    """How a post is named among the choices: its caption, when, and its comments."""
+    caption = media.caption or _("(no caption)")
+    when = date_format(localtime(media.posted_at), "DATETIME_FORMAT") if media.posted_at else ""
+    comments = ngettext("%(n)d comment", "%(n)d comments", media.comments_count) % {
+        "n": media.comments_count
+    }
+    return " – ".join(part for part in (str(caption), when, comments) if part)
+
+
+class MediaCommentsOffForm(forms.Form):
+    posts = forms.MultipleChoiceField(
+        label=_("Posts"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Comments are turned off for everyone on the chosen posts, and on again when the "
+            "crisis ends."
+        ),
+        error_messages={"required": _("Choose at least one post.")},
+    )
+
+    def __init__(self, *args: Any, media: Sequence[Media], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only posts with comments on that this crisis has not chosen yet.
+        self.fields["posts"].choices = [  # type: ignore[attr-defined]
+            (item.id, media_label(item))
+            for item in media
+            if item.change is None and item.comments_enabled
+        ]

@@ -16,6 +16,7 @@ from accounts.models import (
     CrisisMessage,
     CrisisPeriod,
     CrisisStatus,
+    MediaCommentChange,
     PageTaskChange,
     PlatformAction,
     Post,
@@ -217,6 +218,15 @@ def crisis_page_task_changes(*, crisis: CrisisPeriod) -> list[PageTaskChange]:
     return list(
         PageTaskChange.objects.filter(crisis=crisis)
         .select_related("account", "user")
+        .order_by("account__name", "id")
+    )
+
+
+def crisis_media_changes(*, crisis: CrisisPeriod) -> list[MediaCommentChange]:
+    """The Instagram posts whose comments the crisis turned off, and whether they are on."""
+    return list(
+        MediaCommentChange.objects.filter(crisis=crisis)
+        .select_related("account", "requested_by")
         .order_by("account__name", "id")
     )
 

@@ -9,6 +9,11 @@ urlpatterns = [
     path("<int:crisis_id>/", views.crisis_detail, name="detail"),
     path("<int:crisis_id>/budskap/", views.crisis_update_view, name="update"),
     path("<int:crisis_id>/avslutt/", views.crisis_end_view, name="end"),
+    path(
+        "<int:crisis_id>/instagram/<int:account_id>/",
+        views.crisis_media_view,
+        name="media",
+    ),
     path("innboks/", views.crisis_inbox_view, name="inbox"),
     path(
         "innlegg/<int:post_id>/offisielt-svar/",

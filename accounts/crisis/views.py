@@ -5,14 +5,22 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.lockout import crisis_covering
-from accounts.models import CrisisPeriod, PlatformAction, Post
+from accounts.models import Account, CrisisPeriod, Platform, PlatformAction, Post
 from accounts.posts.delivery import platform_action_release
+from accounts.posts.media_comments import (
+    MediaError,
+    crisis_instagram_connections,
+    crisis_media,
+    media_comments_off,
+)
 from accounts.posts.outbox import acts_on_platform, connection_of
 from accounts.posts.selectors import actions_held
 from accounts.posts.services import PostError
@@ -20,13 +28,14 @@ from moskenes_social.forms import add_service_error
 from moskenes_social.people.auth import request_user
 
 from . import permissions
-from .forms import CrisisEndForm, CrisisMessageForm, CrisisStartForm
+from .forms import CrisisEndForm, CrisisMessageForm, CrisisStartForm, MediaCommentsOffForm
 from .selectors import (
     accounts_not_closed,
     crises_history,
     crisis_active,
     crisis_for_page,
     crisis_inbox,
+    crisis_media_changes,
     crisis_message_current,
     crisis_page_task_changes,
     crisis_post_rows,
@@ -130,6 +139,7 @@ def crisis_detail(request: HttpRequest, crisis_id: int) -> HttpResponse:
     crisis = _crisis(request, crisis_id)
     versions = list(crisis.messages.all())
     page = Paginator(crisis_posts(crisis=crisis), PAGE_SIZE).get_page(request.GET.get("side"))
+    can_update = permissions.can_update_crisis(request.user, crisis)
     return render(
         request,
         "crisis/crisis_detail.html",
@@ -143,7 +153,11 @@ def crisis_detail(request: HttpRequest, crisis_id: int) -> HttpResponse:
             "stats": crisis_post_stats(crisis=crisis, versions=versions),
             "publications": crisis_publications(crisis=crisis),
             "task_changes": crisis_page_task_changes(crisis=crisis),
-            "can_update": permissions.can_update_crisis(request.user, crisis),
+            "media_changes": crisis_media_changes(crisis=crisis),
+            "instagram_connections": (
+                crisis_instagram_connections(crisis=crisis) if can_update else []
+            ),
+            "can_update": can_update,
             "can_end": permissions.can_end_crisis(request.user, crisis),
         },
     )
@@ -166,6 +180,46 @@ def crisis_update_view(request: HttpRequest, crisis_id: int) -> HttpResponse:
             messages.success(request, _("The official message is updated."))
             return redirect("crisis:detail", crisis_id=crisis.pk)
     return render(request, "crisis/update.html", {"form": form, "crisis": crisis})
+
+
+@require_http_methods(["GET", "POST"])
+def crisis_media_view(request: HttpRequest, crisis_id: int, account_id: int) -> HttpResponse:
+    """The crisis team turns comments off on chosen posts of a covered Instagram account."""
+    crisis = _crisis(request, crisis_id)
+    if not permissions.can_update_crisis(request.user, crisis):
+        raise PermissionDenied
+    account = get_object_or_404(Account, pk=account_id, platform=Platform.INSTAGRAM)
+    actor = request_user(request)
+    context: dict[str, object] = {"crisis": crisis, "account": account}
+    try:
+        media = crisis_media(actor=actor, crisis=crisis, account=account)
+    except MediaError as exc:
+        return render(request, "crisis/media.html", {**context, "error": exc.message})
+    # Bound on every POST: nothing ticked is an error, not a fresh form.
+    data = request.POST if request.method == "POST" else None
+    form = MediaCommentsOffForm(data, media=media)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chosen = media_comments_off(
+                actor=actor, crisis=crisis, account=account, media_ids=form.cleaned_data["posts"]
+            )
+        except MediaError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Comments are being turned off on %(n)d post.",
+                    "Comments are being turned off on %(n)d posts.",
+                    chosen,
+                )
+                % {"n": chosen},
+            )
+            return redirect(reverse("crisis:detail", args=[crisis.pk]) + "#crisis-instagram")
+    already_off = [item for item in media if not item.comments_enabled]
+    return render(
+        request, "crisis/media.html", {**context, "form": form, "already_off": already_off}
+    )
 
 
 @require_http_methods(["GET", "POST"])

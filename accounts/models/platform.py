@@ -389,3 +389,67 @@ class PageTaskChange(models.Model):
     @property
     def is_restored(self) -> bool:
         return self.restored_at is not None
+
+
+class MediaCommentChange(models.Model):
+    """Comments on one Instagram post (media) of an account, turned off by the crisis team
+    during a crisis and on again at its end, exactly as they were: ``enabled_before`` is
+    what Instagram said when the post was chosen; a post whose comments were already off
+    is recorded and left off."""
+
+    crisis = models.ForeignKey(
+        "accounts.CrisisPeriod",
+        verbose_name=_("crisis"),
+        on_delete=models.PROTECT,
+        related_name="media_comment_changes",
+    )
+    account = models.ForeignKey(
+        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+"
+    )
+    media_id = models.CharField(_("Instagram post id"), max_length=64)
+    # The post's caption as it was chosen, shortened: what the crisis page names it by.
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chosen by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    enabled_before = models.BooleanField(_("comments on before"))
+    created_at = models.DateTimeField(default=timezone.now)
+    turned_off_at = models.DateTimeField(_("turned off"), null=True, blank=True)
+    restored_at = models.DateTimeField(_("turned on again"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, validators=range_validators(TASK_CHANGE_ATTEMPTS)
+    )
+    error_message = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["crisis", "account", "id"]
+        verbose_name = _("Instagram comment change")
+        verbose_name_plural = _("Instagram comment changes")
+        constraints = [
+            models.UniqueConstraint(fields=["crisis", "media_id"], name="accounts_media_once"),
+            range_constraint("attempts", TASK_CHANGE_ATTEMPTS, name="accounts_media_attempts"),
+            # Only what was on is turned off, and only what was turned off is turned on.
+            models.CheckConstraint(
+                condition=Q(enabled_before=True)
+                | (Q(turned_off_at__isnull=True) & Q(restored_at__isnull=True)),
+                name="accounts_media_changed_only_if_on",
+            ),
+            models.CheckConstraint(
+                condition=Q(restored_at__isnull=True) | Q(restored_at__gte=F("created_at")),
+                name="accounts_media_restored_after",
+            ),
+        ]
+        indexes = [
+            # The restore sweep: what is still to be turned on again.
+            models.Index(
+                fields=["crisis", "id"],
+                name="accounts_media_pending",
+                condition=Q(restored_at__isnull=True, enabled_before=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.media_id} of {self.account_id}"

@@ -125,10 +125,14 @@ def _notify(action: PlatformAction, subject: str, *, owners: bool = False) -> No
 
 def _pause_extend(connection: PlatformConnection, until: datetime) -> None:
     """Pause the sender on this connection until ``until``, never shortening a pause that
-    another worker set for longer."""
-    PlatformConnection.objects.filter(
+    another worker set for longer, and move the connection's queued actions to then in
+    the same go, so that no sweep claims them only to put them back."""
+    if PlatformConnection.objects.filter(
         Q(paused_until__isnull=True) | Q(paused_until__lt=until), pk=connection.pk
-    ).update(paused_until=until)
+    ).update(paused_until=until):
+        PlatformAction.objects.filter(
+            account=connection.account_id, state=ActionState.QUEUED, not_before__lt=until
+        ).update(not_before=until)
 
 
 def _usage_record(connection: PlatformConnection, usage: Usage | None) -> None:

@@ -288,6 +288,13 @@ class Graph:
     def ig_hide(self, comment_id: str, *, hidden: bool) -> GraphResult:
         return self._call("POST", comment_id, {"hide": "true" if hidden else "false"})
 
+    def ig_media(self, user_id: str) -> Iterator[GraphResult]:
+        """The account's posts, newest first, with whether comments are on."""
+        return self._pages(
+            f"{user_id}/media",
+            {"fields": "id,caption,timestamp,comments_count,is_comment_enabled"},
+        )
+
     def ig_comments_enable(self, media_id: str, *, enabled: bool) -> GraphResult:
         return self._call("POST", media_id, {"comment_enabled": "true" if enabled else "false"})
 

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Mapping
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from accounts.models import (
     CrisisStatus,
     PageTaskChange,
     PageUser,
+    Platform,
     PlatformConnection,
 )
 from accounts.models.platform import LOCKED_TASKS, TASK_CHANGE_ATTEMPTS
@@ -108,38 +109,51 @@ def page_users_set(
 # --- The crisis ---------------------------------------------------------------------------
 
 
-def _covered_connections(crisis: CrisisPeriod) -> list[PlatformConnection]:
+def covered_connections(crisis: CrisisPeriod) -> QuerySet[PlatformConnection]:
+    """The connected platform accounts of active official accounts that ``crisis`` covers."""
     connections = PlatformConnection.objects.filter(
         status=ConnectionStatus.CONNECTED, account__status=AccountStatus.ACTIVE
-    ).exclude(business_id="")
+    )
     if not crisis.covers_all_accounts:
         connections = connections.filter(account__crises=crisis)
-    return list(connections.select_related("account"))
+    return connections.select_related("account")
 
 
-def _graph(connection: PlatformConnection) -> Graph | None:
+def _covered_connections(crisis: CrisisPeriod) -> list[PlatformConnection]:
+    return list(covered_connections(crisis).exclude(business_id=""))
+
+
+def connection_graph(connection: PlatformConnection) -> Graph | None:
+    """A Graph client with the connection's token, on its platform's host; None if the
+    token cannot be read (the key it was stored with has been dropped)."""
     token = token_decrypt(connection.token_encrypted)
-    return Graph(token=token, object_id=connection.object_id) if token else None
+    if token is None:
+        return None
+    instagram = connection.account.platform == Platform.INSTAGRAM
+    return Graph(token=token, object_id=connection.object_id, instagram=instagram)
 
 
-def _tell_leader(crisis: CrisisPeriod, subject: str) -> None:
+def tell_leader(crisis: CrisisPeriod, subject: str) -> None:
+    """Tell the crisis's leaders (who started it, and who ended it) what went wrong."""
     leaders = [crisis.started_by] + ([crisis.ended_by] if crisis.ended_by else [])
     url = reverse("crisis:detail", kwargs={"crisis_id": crisis.pk})
     notifications_create(recipients=leaders, subject=subject, url=url)
 
 
-def _is_active(crisis: CrisisPeriod) -> bool:
+def is_active(crisis: CrisisPeriod) -> bool:
+    """The crisis is still active, as the database says now."""
     return CrisisPeriod.objects.filter(pk=crisis.pk, status=CrisisStatus.ACTIVE).exists()
 
 
 def page_tasks_on_commit(*, crisis: CrisisPeriod, restore: bool) -> None:
     """In the transaction that starts or ends ``crisis``: change the Pages' tasks after
-    its commit, through Celery (the beat sweep retries restores the broker missed)."""
+    its commit, through Celery; at the end, turn on again the Instagram comments it turned
+    off too (the beat sweep retries restores the broker missed)."""
 
     def send() -> None:
-        from .tasks import page_tasks_remove_task, page_tasks_restore_task
+        from .tasks import crisis_lockout_restore_task, page_tasks_remove_task
 
-        task = page_tasks_restore_task if restore else page_tasks_remove_task
+        task = crisis_lockout_restore_task if restore else page_tasks_remove_task
         try:
             task.delay(crisis.pk)
         except Exception:
@@ -154,9 +168,9 @@ def page_tasks_remove(*, crisis_id: int) -> int:
     crisis = CrisisPeriod.objects.select_related("started_by", "ended_by").get(pk=crisis_id)
     removed = 0
     for connection in _covered_connections(crisis):
-        if not _is_active(crisis):
+        if not is_active(crisis):
             break
-        graph = _graph(connection)
+        graph = connection_graph(connection)
         if graph is None:
             continue
         try:
@@ -167,7 +181,7 @@ def page_tasks_remove(*, crisis_id: int) -> int:
             ]
         except GraphError as exc:
             logger.warning("assigned_users of %s: %s", connection.object_id, exc)
-            _tell_leader(
+            tell_leader(
                 crisis,
                 _("Staff could not be locked out on the Facebook Page of %(account)s: %(error)s")
                 % {"account": connection.account.name, "error": exc.message or exc.code},
@@ -224,7 +238,7 @@ def _remove_one(crisis: CrisisPeriod, graph: Graph, change: PageTaskChange) -> i
                 "during": change.tasks_during,
             },
         )
-    if not _is_active(crisis):
+    if not is_active(crisis):
         # The crisis ended while this was on its way: give it back at once.
         page_tasks_restore(crisis_id=crisis.pk)
     return 1
@@ -244,12 +258,13 @@ def page_tasks_restore(*, crisis_id: int) -> int:
         connection.account_id: connection
         for connection in PlatformConnection.objects.filter(
             account__in={change.account_id for change in pending}
-        )
+        ).select_related("account")
     }
     left = 0
     for change in pending:
         connection = connections.get(change.account_id)
-        graph = _graph(connection) if connection is not None and connection.is_connected else None
+        connected = connection is not None and connection.is_connected
+        graph = connection_graph(connection) if connection is not None and connected else None
         try:
             if graph is None:
                 raise GraphError(_("The Page is not connected; connect it again."))
@@ -288,7 +303,7 @@ def _restore_failed(crisis: CrisisPeriod, change: PageTaskChange, exc: GraphErro
             data={"crisis": crisis.pk, "user": change.user_id, "code": exc.code},
         )
         if change.attempts == 0:
-            _tell_leader(
+            tell_leader(
                 crisis,
                 _(
                     "%(person)s did not get their tasks back on the Facebook Page of "
@@ -303,7 +318,7 @@ def _restore_failed(crisis: CrisisPeriod, change: PageTaskChange, exc: GraphErro
 
 
 def page_tasks_sweep() -> int:
-    """Beat "page-tasks-sweep": try again what ended crises have not given back yet."""
+    """Beat "crisis-lockout-sweep": try again what ended crises have not given back yet."""
     crises = (
         PageTaskChange.objects.filter(
             Q(crisis__status=CrisisStatus.ENDED),

@@ -72,6 +72,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "posts.page_tasks_removed": _("Page tasks taken away by the crisis"),
     "posts.page_tasks_restored": _("Page tasks given back after the crisis"),
     "posts.page_tasks_restore_failed": _("Page tasks not given back yet"),
+    "posts.media_comments_chosen": _("Instagram posts chosen for comments off"),
+    "posts.media_comments_off": _("Comments turned off on an Instagram post by the crisis"),
+    "posts.media_comments_on": _("Comments on again on an Instagram post after the crisis"),
+    "posts.media_comments_failed": _("Comments on an Instagram post not changed yet"),
     "posts.ingest_token_created": _("Ingest token created"),
     "posts.ingest_token_revoked": _("Ingest token revoked"),
     # People

@@ -312,8 +312,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=17, hour="*/6"),
         "options": {"expires": 3600},
     },
-    "page-tasks-sweep": {
-        "task": "accounts.posts.tasks.page_tasks_sweep_task",
+    "crisis-lockout-sweep": {
+        "task": "accounts.posts.tasks.crisis_lockout_sweep_task",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},
     },

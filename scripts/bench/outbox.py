@@ -235,6 +235,7 @@ def deliver(*, standin: GraphStandIn) -> dict[str, Any]:
     """Sweep the outbox until nothing is left queued, moving the virtual clock to the next
     due row whenever nothing is due. Only the sweeps are timed."""
     import time_machine
+    from django.db.models.functions import Coalesce, Greatest
     from django.test.utils import override_settings
     from django.utils import timezone
 
@@ -263,10 +264,16 @@ def deliver(*, standin: GraphStandIn) -> dict[str, Any]:
             if handled:
                 idle = 0
                 continue
+            # A row is due at its time, or when its Page's pause ends, whichever is later.
             next_due = (
                 PlatformAction.objects.filter(state=ActionState.QUEUED)
-                .order_by("not_before")
-                .values_list("not_before", flat=True)
+                .annotate(
+                    due=Greatest(
+                        "not_before", Coalesce("account__connection__paused_until", "not_before")
+                    )
+                )
+                .order_by("due")
+                .values_list("due", flat=True)
                 .first()
             )
             if next_due is None:

@@ -14,6 +14,7 @@ from accounts.models import (
     ActionState,
     CrisisPeriod,
     CrisisStatus,
+    MediaCommentChange,
     PageTaskChange,
     PlatformAction,
 )
@@ -234,11 +235,20 @@ def test_history_and_crisis_page_queries_do_not_grow(
             page_id="100000000000001",
             tasks_before=["CREATE_CONTENT", "MODERATE"],
         )
+        # Which of its Instagram posts' comments it turned off.
+        MediaCommentChange.objects.create(
+            crisis=crisis,
+            account=account,
+            media_id=str(17_900_000 + account.pk),
+            caption="Stengt",
+            requested_by=crisis.started_by,
+            enabled_before=True,
+        )
     assert _queries(client, "/krise/") == few_list
     assert _queries(client, f"/krise/{crisis.pk}/") == few_page
     with django_assert_max_num_queries(8):
         client.get("/krise/")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get(f"/krise/{crisis.pk}/")
 
 

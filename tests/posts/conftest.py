@@ -1,10 +1,13 @@
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import time_machine
 
-from accounts.models import Account
+from accounts.models import Account, Platform
+from accounts.posts.instagram import instagram_connect
 from moskenes_social.people.models import Unit, User
+from standins.meta_graph import GraphStandIn
 from tests.accounts.factories import make_account
 from tests.conftest import Persona
 from tests.factories import make_user
@@ -53,3 +56,38 @@ def frozen() -> Iterator[time_machine.Traveller]:
 
     with time_machine.travel(datetime(2026, 11, 25, 10, 0, tzinfo=OSLO), tick=False) as traveller:
         yield traveller
+
+
+IG_USER = "17841400000000042"
+SHORT_TOKEN = "IGQVJshortlived42"  # noqa: S105 - the stand-in's, not a secret
+SECRET = "instagram-app-secret-for-tests"  # noqa: S105
+
+
+def instagram_connected(
+    meta_graph: GraphStandIn, settings: Any, *, unit: Unit, owner: User, responders: list[User]
+) -> Account:
+    """Reine skole's Instagram account, connected to the stand-in through Instagram Login."""
+    settings.INSTAGRAM_GRAPH_URL = meta_graph.url
+    settings.INSTAGRAM_APP_SECRET = SECRET
+    meta_graph.instagram_webhook_configure("", SECRET)
+    meta_graph.instagram_account_add(IG_USER, "reineskole", SHORT_TOKEN)
+    account = make_account(
+        unit=unit,
+        name="Reine skole på Instagram",
+        handle="reineskole_ig",
+        platform=Platform.INSTAGRAM,
+        owner=owner,
+        responders=responders,
+    )
+    instagram_connect(actor=owner, account=account, user_id=IG_USER, token=SHORT_TOKEN)
+    return account
+
+
+@pytest.fixture
+def instagram(
+    meta_graph: GraphStandIn, people: dict[str, User], unit: Unit, settings: Any
+) -> Account:
+    """Reine skole's Instagram account, connected."""
+    return instagram_connected(
+        meta_graph, settings, unit=unit, owner=people["eier"], responders=[people["svarer1"]]
+    )

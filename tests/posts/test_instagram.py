@@ -34,31 +34,7 @@ from standins.meta_graph import GraphStandIn
 from tests.accounts.factories import make_account
 
 from . import webhooks
-
-IG_USER = "17841400000000042"
-SHORT_TOKEN = "IGQVJshortlived42"  # noqa: S105 - the stand-in's, not a secret
-SECRET = "instagram-app-secret-for-tests"  # noqa: S105
-
-
-@pytest.fixture
-def instagram(
-    meta_graph: GraphStandIn, people: dict[str, User], unit: Unit, settings: Any
-) -> Account:
-    """Reine skole's Instagram account, connected."""
-    settings.INSTAGRAM_GRAPH_URL = meta_graph.url
-    settings.INSTAGRAM_APP_SECRET = SECRET
-    meta_graph.instagram_webhook_configure("", SECRET)
-    meta_graph.instagram_account_add(IG_USER, "reineskole", SHORT_TOKEN)
-    account = make_account(
-        unit=unit,
-        name="Reine skole på Instagram",
-        handle="reineskole_ig",
-        platform=Platform.INSTAGRAM,
-        owner=people["eier"],
-        responders=[people["svarer1"]],
-    )
-    instagram_connect(actor=people["eier"], account=account, user_id=IG_USER, token=SHORT_TOKEN)
-    return account
+from .conftest import IG_USER, SECRET, SHORT_TOKEN
 
 
 def _ingest(settings: Any, *changes: dict[str, Any]) -> None:

@@ -11,15 +11,26 @@ from django.utils import timezone
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from accounts.models import Account, PageUser, PlatformConnection, Post
+from accounts.models import (
+    Account,
+    CrisisPeriod,
+    CrisisStatus,
+    MediaCommentChange,
+    PageUser,
+    PlatformConnection,
+    Post,
+)
 from accounts.posts.services import platform_connect, post_register
 from approvals.models import AccountRequest
 from moskenes_social.people.models import Unit, User
+from moskenes_social.people.roles import Role
 from standins.meta_graph import GraphStandIn
 from tests.accounts.factories import make_account
 from tests.approvals.factories import make_submitted
 from tests.conftest import Persona
+from tests.crisis.factories import make_crisis
 from tests.factories import make_user
+from tests.posts.conftest import IG_USER, instagram_connected
 
 from .invariants import assert_no_partial_rows
 
@@ -297,3 +308,41 @@ def test_setting_up_the_crisis_lockout_on_the_page(
         assert after == {(u.pk, v) for u, v in zip([owner, other], ids, strict=True) if v}
     else:
         assert after == before
+
+
+@pytest.fixture
+def instagram(meta_graph: GraphStandIn, unit: Unit, settings: Any) -> Account:
+    owner = make_user(username="ig_eier", unit=unit)
+    return instagram_connected(meta_graph, settings, unit=unit, owner=owner, responders=[owner])
+
+
+@given(chosen=st.lists(st.one_of(st.sampled_from(["new", "closed", "first"]), typed), max_size=4))
+@example(chosen=[])
+@example(chosen=["new"])
+@example(chosen=["new", "closed"])
+def test_turning_comments_off_on_instagram_posts(
+    instagram: Account, meta_graph: GraphStandIn, chosen: list[str]
+) -> None:
+    """Saved only when every choice is a post of the account with comments on that the
+    crisis has not chosen yet; anything else an error shown, nothing stored."""
+    leader = User.objects.filter(username="krisesjef").first() or make_user(
+        username="krisesjef", roles=[Role.CRISIS_LEADER]
+    )
+    crisis = CrisisPeriod.objects.filter(status=CrisisStatus.ACTIVE).first() or make_crisis(
+        started_by=leader, accounts=[instagram]
+    )
+    state = meta_graph.state()["posts"]
+    if len(state) == 1:
+        meta_graph.instagram_media_add(IG_USER, "Kulturkveld")
+        meta_graph.instagram_media_add(IG_USER, "Stengt", comments_enabled=False)
+        state = meta_graph.state()["posts"]
+    ids = dict(zip(["first", "new", "closed"], state, strict=True))
+    values = [ids.get(value, value) for value in chosen]
+    before = set(MediaCommentChange.objects.values_list("media_id", flat=True))
+    choosable = {ids["first"], ids["new"]} - before
+    saved = post(
+        client_for(leader), f"/krise/{crisis.pk}/instagram/{instagram.pk}/", {"posts": values}
+    )
+    assert saved == (bool(values) and set(values) <= choosable), values
+    after = set(MediaCommentChange.objects.values_list("media_id", flat=True))
+    assert after == (before | set(values) if saved else before)

@@ -402,3 +402,36 @@ def test_a_full_reset_forgets_the_webhooks_and_what_they_had_yet_to_send(
     assert standin.state()["webhook"] is None
     # At most the delivery under way is left, which gives up after its few retries.
     assert standin.webhook_flush(10)
+
+
+def test_listings_come_a_page_at_a_time_by_cursor(standin: GraphStandIn, graph: Graph) -> None:
+    comment_id = _citizen(standin)
+    for n in range(230):
+        standin.comment_add(
+            PAGE, f"Svar {n}", from_id="9002", from_name="Ola", parent_id=comment_id, webhook=False
+        )
+    pages = list(graph.replies(comment_id))
+    assert [len(page.data["data"]) for page in pages] == [100, 100, 30]
+    assert ["next" in page.data["paging"] for page in pages] == [True, True, False]
+    messages = [reply["message"] for page in pages for reply in page.data["data"]]
+    assert messages == [f"Svar {n}" for n in reversed(range(230))], "newest first, each once"
+    # Meta's default is 25 a page, oldest first; a cursor from elsewhere is refused.
+    first = graph._call("GET", f"{comment_id}/comments", {"fields": "message"}).data
+    assert len(first["data"]) == 25 and first["data"][0]["message"] == "Svar 0"
+    error = _refused(graph._call, "GET", f"{comment_id}/comments", {"after": "bm90LWEtY3Vyc29y"})
+    assert (error.code, error.kind) == (100, ErrorKind.OTHER)
+
+
+def test_an_instagram_accounts_media_newest_first_with_comments_on_or_off() -> None:
+    for standin in _serve(GraphStandIn()):
+        standin.instagram_account_add("17841400000000777", "moskenes", "IGQVJshort777")
+        graph = Graph(token="IGQVJshort777", object_id="17841400000000777")
+        standin.instagram_media_add("17841400000000777", "Kulturkveld")
+        standin.instagram_media_add("17841400000000777", "Stengt", comments_enabled=False)
+        (page,) = list(graph.ig_media("17841400000000777"))
+        listed = [(m["caption"], m["is_comment_enabled"]) for m in page.data["data"]]
+        assert listed == [("Stengt", False), ("Kulturkveld", True), ("", True)]
+        with pytest.raises(ValueError, match="turned off"):
+            standin.instagram_comment_add(
+                "17841400000000777", "Hei", from_id="1", from_username="kari"
+            )
