@@ -254,6 +254,10 @@ def demo_standin_prepare(*, control_url: str, webhook_url: str) -> list[str]:
 # The stand-in's Instagram account in `make run`: «Kultur og fritid» connected to it.
 DEMO_INSTAGRAM_USER_ID = "17841400000000001"
 DEMO_INSTAGRAM_TOKEN = "IGQVJdemo-kultur"  # noqa: S105 - the stand-in's, short-lived
+DEMO_INSTAGRAM_CAPTIONS = (
+    "Biblioteket har nye åpningstider i desember.",
+    "Kulturkveld i Reine fredag: musikk, mat og fortellinger.",
+)
 
 
 def _demo_instagram(control_url: str, webhook_url: str) -> str:
@@ -276,6 +280,11 @@ def _demo_instagram(control_url: str, webhook_url: str) -> str:
             "instagram_webhook",
             json={"url": instagram_webhook, "app_secret": settings.INSTAGRAM_APP_SECRET},
         )
+        # Posts to choose from when a crisis turns comments off; the comments go on the last.
+        for caption in DEMO_INSTAGRAM_CAPTIONS:
+            control.post(
+                "instagram_media", json={"user_id": DEMO_INSTAGRAM_USER_ID, "caption": caption}
+            )
         posts = Post.objects.filter(account=account, source=PostSource.INSTAGRAM).exclude(
             status=PostStatus.REMOVED
         )

@@ -5,7 +5,14 @@ in force (the crisis leader and the mayor); the history and each crisis's page a
 every member, as the banner is.
 """
 
-from accounts.models import Account, ActionKind, ActionState, PlatformAction, PostStatus
+from accounts.models import (
+    Account,
+    ActionKind,
+    ActionState,
+    Platform,
+    PlatformAction,
+    PostStatus,
+)
 from tests.access import Access, DataMaker, another_unit, members, only
 from tests.accounts.factories import make_account
 from tests.conftest import Persona
@@ -79,8 +86,27 @@ def _cancel(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str
     return {"decision": "cancel"}
 
 
+def _instagram_account(personas: dict[str, Persona]) -> dict[str, object]:
+    crisis = make_crisis(started_by=personas["kriseleder"].user)
+    account = make_account(handle="reine_ig", platform=Platform.INSTAGRAM)
+    return {"crisis_id": crisis.pk, "account_id": account.pk}
+
+
+def _facebook_account(personas: dict[str, Persona]) -> dict[str, object]:
+    crisis = make_crisis(started_by=personas["kriseleder"].user)
+    return {"crisis_id": crisis.pk, "account_id": make_account().pk}
+
+
+def _posts(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"posts": ["17900000000000001"]}
+
+
 ACCESS |= {
     "crisis:inbox": Access(get=only(TEAM, 200)),
+    # Not connected here: the page says so (200), and nothing is chosen.
+    "crisis:media": Access(
+        get=only(TEAM, 200), post=only(TEAM, 200), kwargs=_instagram_account, data=_posts
+    ),
     # Cancelled (or sent), then back to the crisis inbox.
     "crisis:action_settle": Access(post=only(TEAM, 302), kwargs=_held_action, data=_cancel),
     # A confirmation, then answered and redirected to the post's page.
@@ -132,6 +158,9 @@ def _post_outside_others_crisis(personas: dict[str, Persona]) -> dict[str, objec
 
 OTHERS = "a crisis of another unit's account"
 OBJECT_ACCESS: dict[str, Access] = {
+    "crisis:media [an account not on Instagram]": Access(
+        get=only(TEAM, 404), post=only(TEAM, 404), kwargs=_facebook_account, data=_posts
+    ),
     "crisis:action_settle [an action that does not exist]": Access(
         post=only(TEAM, 404), kwargs=lambda personas: {"action_id": 999_999}, data=_cancel
     ),

@@ -2,16 +2,22 @@
 updates the message and ends it; a member sees the banner on every page; every crisis page
 passes axe in its normal, empty and error states."""
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from accounts.models import CrisisPeriod, CrisisStatus, Post, PostStatus
+from accounts.models import CrisisPeriod, CrisisStatus, MediaCommentChange, Post, PostStatus
+from accounts.posts.media_comments import media_comments_apply
 from moskenes_social.people.models import Unit
+from standins.meta_graph import GraphStandIn
 from tests.a11y import assert_accessible
 from tests.accounts.factories import make_account
 from tests.conftest import Persona
+from tests.crisis.factories import make_crisis
 from tests.factories import make_user
+from tests.posts.conftest import IG_USER, instagram_connected
 from tests.posts.factories import make_post
 
 from .test_shell import login
@@ -220,3 +226,37 @@ def test_crisis_lockout_from_start_to_end(
     expect(other.get_by_role("status").first).to_contain_text("Svaret er registrert.")
     assert Post.objects.get(pk=second.pk).answered_by == responder
     other.context.close()
+
+
+def test_the_crisis_team_turns_instagram_comments_off_on_chosen_posts(
+    page: Page,
+    personas: dict[str, Persona],
+    unit: Unit,
+    meta_graph: GraphStandIn,
+    settings: Any,
+) -> None:
+    owner = make_user(username="eier", unit=unit)
+    account = instagram_connected(meta_graph, settings, unit=unit, owner=owner, responders=[owner])
+    media = meta_graph.instagram_media_add(IG_USER, "Kulturkveld i Reine")
+    crisis = make_crisis(started_by=personas["kriseleder"].user)
+
+    login(page, "kriseleder")
+    page.goto(f"/krise/{crisis.pk}/")
+    page.get_by_role("link", name=f"Slå av kommentarer på innlegg fra {account.name}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(account.name)
+    assert_accessible(page)
+    # The error state: nothing ticked.
+    page.get_by_role("button", name="Slå av kommentarer").click()
+    expect(page.locator("#form-errors")).to_be_focused()
+    expect(page.locator("#form-errors")).to_contain_text("Velg minst ett innlegg")
+    assert_accessible(page)
+    page.get_by_role("checkbox", name="Kulturkveld i Reine").check()
+    page.get_by_role("button", name="Slå av kommentarer").click()
+    expect(page.get_by_text("Kommentarene slås av på 1 innlegg.")).to_be_visible()
+    change = MediaCommentChange.objects.get()
+    assert (change.media_id, change.enabled_before) == (media["id"], True)
+    media_comments_apply(crisis_id=crisis.pk)
+    page.reload()
+    expect(page.locator("#crisis-instagram").locator("..")).to_contain_text("Slått av")
+    assert_accessible(page)
+    assert meta_graph.state()["posts"][media["id"]]["comment_enabled"] is False

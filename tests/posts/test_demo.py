@@ -18,7 +18,7 @@ from accounts.models import (
     PostSource,
     PostStatus,
 )
-from accounts.posts.demo import DEMO_BUSINESS_ID, DEMO_FACEBOOK_PAGE_ID
+from accounts.posts.demo import DEMO_BUSINESS_ID, DEMO_FACEBOOK_PAGE_ID, DEMO_INSTAGRAM_CAPTIONS
 from accounts.posts.page_tasks import page_tasks_remove
 from moskenes_social.people.demo import demo_seed
 from moskenes_social.people.roles import Role
@@ -70,6 +70,12 @@ def test_the_demo_stand_in_connects_the_page_and_its_staff_for_the_tour(
     assert known and known == listed
     culture = PlatformConnection.objects.get(account__handle="moskeneskultur")
     assert culture.is_connected and culture.token_expires_at is not None
+    captions = [
+        media["message"]
+        for media in state["posts"].values()
+        if media["page_id"] == culture.object_id and media["message"]
+    ]
+    assert captions == list(DEMO_INSTAGRAM_CAPTIONS), "posts for the crisis team to choose from"
     leader = make_user(username="krisesjef", roles=[Role.CRISIS_LEADER])
     crisis = crisis_start(actor=leader, reason="Øvelse", message_text="Dette er en øvelse.")
     ordinary = [p for p in PageUser.objects.filter(account=own) if not is_crisis_team(p.user)]
