@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 
 from moskenes_social.people.roles import Role
 
+from .errors import ParameterError
 from .models import Rule
-from .parameters import ReminderRecipient, TopicAction
+from .parameters import PersonalData, ReminderRecipient, TopicAction, parse_version_parameters
 
 
 def _role_labels(names: object) -> str:
@@ -66,14 +67,15 @@ def describe_version_parameters(parameters: Any) -> list[tuple[str, str]]:
         ),
     ]
     stages = parameters.get("reminder_stages")
-    for stage in stages if isinstance(stages, list) else []:
+    for number, stage in enumerate(stages if isinstance(stages, list) else [], start=1):
         notify = stage.get("notify", "")
         notify_label = (
             ReminderRecipient(notify).label if notify in ReminderRecipient.values else notify
         )
         lines.append(
             (
-                _("Reminder «%(code)s»") % {"code": stage.get("code", "")},
+                # Named by its place, not by its code ("due", "escalation").
+                _("Reminder %(number)d") % {"number": number},
                 _("%(hours)s after the deadline, to %(whom)s")
                 % {
                     "hours": _hours(stage.get("after_working_hours")),
@@ -93,7 +95,31 @@ def describe_version_parameters(parameters: Any) -> list[tuple[str, str]]:
                 ),
             )
         )
-    return lines
+    return lines + _describe_screening(parameters)
+
+
+def _describe_screening(parameters: dict[str, Any]) -> list[tuple[str, str]]:
+    """The screening as it applies: a version that names none (version 1) has the defaults,
+    so comparing it with a draft that keeps them shows no change."""
+    try:
+        screening = parse_version_parameters(parameters).screening
+    except ParameterError:
+        return []
+    others = [str(label) for kind, label in PersonalData.choices if kind in screening.personal_data]
+    return [
+        (
+            _("Words that mark a post as possibly sensitive"),
+            "; ".join(", ".join(forms) for forms in screening.terms) or _("None"),
+        ),
+        (
+            _("Hidden on the platform at once"),
+            _("Yes") if screening.hide_at_once else _("No, only marked"),
+        ),
+        (
+            _("Screened besides identity numbers"),
+            ", ".join(others) or _("Nothing else"),
+        ),
+    ]
 
 
 @dataclass

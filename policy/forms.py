@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 from .models import GuidelineVersion, Rule, RuleCategory
 from .parameters import (
     DEADLINE_PARAMETER,
+    PersonalData,
     ReminderRecipient,
     TopicAction,
     parse_rule_parameters,
@@ -213,6 +214,38 @@ class VersionParametersForm(forms.Form):
             "for example «12-24 12:00». Leave empty if none."
         ),
     )
+    sensitive_terms = forms.CharField(
+        label=_("Words that mark a post as possibly sensitive"),
+        required=False,
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "One word per line with its inflections, separated by commas, for example "
+            "«diagnose, diagnosen, diagnoser, diagnosene». A form ending in * matches every "
+            "word that begins with it («barnevern*»). Case does not matter; æ, ø and å are "
+            "letters of their own."
+        ),
+    )
+    sensitive_hide_at_once = forms.BooleanField(
+        label=_("Hide a possibly sensitive post on the platform at once"),
+        required=False,
+        help_text=_(
+            "Where the account is connected, the comment is hidden until a responder removes "
+            "it or shows it again. Phone numbers and e-mail addresses are never hidden on "
+            "their own."
+        ),
+    )
+    screened_personal_data = forms.MultipleChoiceField(
+        label=_("Also screen for"),
+        required=False,
+        choices=PersonalData.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Identity numbers are always screened. A phone number or an e-mail address is "
+            "most often the author's own or a service's, so it only marks the post for a "
+            "person to look at."
+        ),
+    )
 
     def __init__(self, *args: Any, version: GuidelineVersion, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -238,8 +271,18 @@ class VersionParametersForm(forms.Form):
                 "half_days": "\n".join(
                     f"{day} {closes}" for day, closes in params.get("half_days", {}).items()
                 ),
+                **_screening_initial(params),
             }
         )
+
+    def clean_sensitive_terms(self) -> list[list[str]]:
+        """Lines of comma-separated forms as the parameter's list; the parser checks them."""
+        terms: list[list[str]] = []
+        for line in str(self.cleaned_data.get("sensitive_terms") or "").splitlines():
+            forms_of_line = [form.strip() for form in line.split(",") if form.strip()]
+            if forms_of_line:
+                terms.append(forms_of_line)
+        return terms
 
     def clean_half_days(self) -> dict[str, str]:
         """Lines of "MM-DD HH:MM" as the parameter's mapping; the parser checks the values."""
@@ -277,12 +320,30 @@ class VersionParametersForm(forms.Form):
         }
         if data.get("half_days"):
             parameters["half_days"] = data["half_days"]
+        parameters["sensitive_terms"] = data["sensitive_terms"]
+        parameters["sensitive_hide_at_once"] = bool(data.get("sensitive_hide_at_once"))
+        parameters["screened_personal_data"] = list(data.get("screened_personal_data") or [])
         try:
             parse_version_parameters(parameters)
         except ParameterError as error:
             raise ValidationError(str(error)) from error
         data["parameters"] = parameters
         return data
+
+
+def _screening_initial(params: dict[str, Any]) -> dict[str, Any]:
+    """The screening's fields as the version has them (version 1: the defaults)."""
+    try:
+        screening = parse_version_parameters(params).screening
+    except ParameterError:
+        return {}
+    return {
+        "sensitive_terms": "\n".join(", ".join(word) for word in screening.terms),
+        "sensitive_hide_at_once": screening.hide_at_once,
+        "screened_personal_data": [
+            kind for kind in PersonalData.values if kind in screening.personal_data
+        ],
+    }
 
 
 class AdoptForm(forms.Form):

@@ -3,7 +3,10 @@
 A version stores two kinds of parameters as JSON:
 
 - version parameters (``GuidelineVersion.parameters``): the answering deadline, the
-  working day and its half days (optional), the reminder stages and who leads in a crisis;
+  working day and its half days (optional), the reminder stages, who leads in a crisis,
+  and how incoming posts are screened for sensitive information (optional: a version
+  that names none screens with ``policy.sensitive_terms``, hides at once and looks for no
+  other personal data);
 - rule parameters (``Rule.parameters``), whose shape depends on the rule's category:
   a registration requirement asks a question, a topic not to comment says what to do,
   an answering duty names the post categories that are always answered.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time
@@ -32,17 +36,22 @@ from moskenes_social.worktime import HalfDay, WorkingDay
 
 from .errors import ParameterError
 from .models import RuleCategory
+from .sensitive_terms import DEFAULT_SENSITIVE_TERMS
 
 __all__ = [
+    "DEFAULT_SCREENING",
     "ParameterError",
+    "PersonalData",
     "PolicyParameters",
     "RegistrationQuestion",
     "ReminderRecipient",
     "ReminderStage",
+    "ScreeningParameters",
     "TopicAction",
     "TopicRule",
     "VersionParameters",
     "parse_rule_parameters",
+    "parse_screening_terms",
     "parse_version_parameters",
     "policy_parameters_build",
     "version_parameters_to_json",
@@ -61,6 +70,13 @@ class TopicAction(models.TextChoices):
     CHECK_WITH_LEADER = "check_with_leader", gettext_lazy("Check with your nearest leader")
 
 
+class PersonalData(models.TextChoices):
+    """Personal data besides identity numbers that a version may have posts screened for."""
+
+    PHONE = "phone", gettext_lazy("Phone numbers")
+    EMAIL = "email", gettext_lazy("E-mail addresses")
+
+
 # The version parameter that holds the answering deadline; an answering-duty rule may
 # point at it ("Alle innlegg der det forventes svar skal snarest besvares").
 DEADLINE_PARAMETER = "answer_deadline_working_hours"
@@ -70,6 +86,11 @@ _CLOCK_RE = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
 _MONTH_DAY_RE = re.compile(r"^(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$")
 # A working week has at most 5 x 24 hours; anything beyond is a typing error.
 _MAX_HOURS = 120.0
+# The screening's list: at most this many words, each with at most this many forms of at
+# most this many characters (a form is a word or a phrase, ``*`` at its end for a prefix).
+SENSITIVE_TERMS_MAX = 500
+TERM_FORMS_MAX = 30
+TERM_FORM_LENGTH = (2, 60)
 
 
 @dataclass(frozen=True)
@@ -104,6 +125,23 @@ class RegistrationQuestion:
 
 
 @dataclass(frozen=True)
+class ScreeningParameters:
+    """How incoming posts are screened for sensitive information.
+
+    ``terms``: words and their inflections (headword first, lowercase, NFC; a form ending
+    in ``*`` is a prefix); ``hide_at_once``: hide a match on the platform until a person
+    decides; ``personal_data``: ``PersonalData`` values screened besides identity numbers.
+    """
+
+    terms: tuple[tuple[str, ...], ...]
+    hide_at_once: bool = True
+    personal_data: frozenset[str] = frozenset()
+
+
+DEFAULT_SCREENING = ScreeningParameters(terms=DEFAULT_SENSITIVE_TERMS)
+
+
+@dataclass(frozen=True)
 class VersionParameters:
     """The parameters stored on the version itself (not derived from its rules)."""
 
@@ -113,6 +151,7 @@ class VersionParameters:
     crisis_leader_roles: frozenset[Role]
     # Days that close early (also in ``working_day``); none unless the version names them.
     half_days: tuple[HalfDay, ...] = ()
+    screening: ScreeningParameters = DEFAULT_SCREENING
 
 
 @dataclass(frozen=True)
@@ -131,6 +170,7 @@ class PolicyParameters:
     registration_questions: tuple[RegistrationQuestion, ...]
     # Days that close early, such as Christmas Eve; ``working_day`` already honours them.
     half_days: tuple[HalfDay, ...] = ()
+    screening: ScreeningParameters = DEFAULT_SCREENING
 
 
 class RuleLike(Protocol):
@@ -236,8 +276,16 @@ VERSION_PARAMETER_KEYS = (
     "crisis_leader_roles",
 )
 # Keys a version may leave out. ``half_days`` maps a month-day to an early closing time:
-# {"12-24": "12:00", "12-31": "12:00"}; left out, no day closes early.
-OPTIONAL_VERSION_PARAMETER_KEYS = ("half_days",)
+# {"12-24": "12:00", "12-31": "12:00"}; left out, no day closes early. The screening's
+# ``sensitive_terms`` (a list of lists of forms), ``sensitive_hide_at_once`` (true or
+# false) and ``screened_personal_data`` (``PersonalData`` values): left out (version 1),
+# ``DEFAULT_SCREENING``.
+OPTIONAL_VERSION_PARAMETER_KEYS = (
+    "half_days",
+    "sensitive_terms",
+    "sensitive_hide_at_once",
+    "screened_personal_data",
+)
 
 
 def parse_version_parameters(raw: object) -> VersionParameters:
@@ -268,7 +316,84 @@ def parse_version_parameters(raw: object) -> VersionParameters:
         reminder_stages=stages,
         crisis_leader_roles=roles,
         half_days=half_days,
+        screening=_screening(data),
     )
+
+
+def _screening(data: Mapping[str, Any]) -> ScreeningParameters:
+    terms = (
+        parse_screening_terms(data["sensitive_terms"])
+        if "sensitive_terms" in data
+        else DEFAULT_SCREENING.terms
+    )
+    hide = data.get("sensitive_hide_at_once", DEFAULT_SCREENING.hide_at_once)
+    if not isinstance(hide, bool):
+        raise ParameterError(_("Hide at once must be true or false."))
+    kinds = data.get("screened_personal_data", [])
+    where = _("The personal data screened")
+    if not isinstance(kinds, list) or any(kind not in PersonalData.values for kind in kinds):
+        raise ParameterError(
+            _("%(where)s must be a list of: %(kinds)s.")
+            % {"where": where, "kinds": ", ".join(PersonalData.values)}
+        )
+    if len(set(kinds)) != len(kinds):
+        raise ParameterError(_("%(where)s names a kind twice.") % {"where": where})
+    return ScreeningParameters(terms=terms, hide_at_once=hide, personal_data=frozenset(kinds))
+
+
+def _term_form(value: object) -> str:
+    """One form of a term, as matched: lowercase, NFC, single spaces; words of letters and
+    digits, joined by spaces or hyphens, ``*`` at the end for a prefix."""
+    if not isinstance(value, str):
+        raise ParameterError(_("A word of the screening list must be text."))
+    form = " ".join(unicodedata.normalize("NFC", value).lower().split())
+    body = form.removesuffix("*")
+    low, high = TERM_FORM_LENGTH
+    if not low <= len(body) <= high:
+        raise ParameterError(
+            _("«%(form)s»: a word of the screening list has %(min)d to %(max)d characters.")
+            % {"form": form[:80], "min": low, "max": high}
+        )
+    words = body.replace("-", " ").split(" ")
+    if not all(word and all(c.isalnum() for c in word) for word in words):
+        raise ParameterError(
+            _(
+                "«%(form)s»: a word of the screening list has letters and digits only, "
+                "words joined by a space or a hyphen, and may end in * to match every "
+                "word that begins with it."
+            )
+            % {"form": form[:80]}
+        )
+    return form
+
+
+def parse_screening_terms(value: object) -> tuple[tuple[str, ...], ...]:
+    """The screening's words: a list of lists of forms, each form once in the whole list."""
+    if not isinstance(value, list):
+        raise ParameterError(_("The screening list must be a list of words."))
+    if len(value) > SENSITIVE_TERMS_MAX:
+        raise ParameterError(
+            _("The screening list has at most %(max)d words.") % {"max": SENSITIVE_TERMS_MAX}
+        )
+    terms: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    for entry in value:
+        if not isinstance(entry, list) or not entry:
+            raise ParameterError(_("Each word of the screening list is a list of its forms."))
+        if len(entry) > TERM_FORMS_MAX:
+            raise ParameterError(
+                _("A word of the screening list has at most %(max)d forms.")
+                % {"max": TERM_FORMS_MAX}
+            )
+        forms = tuple(_term_form(item) for item in entry)
+        for form in forms:
+            if form in seen:
+                raise ParameterError(
+                    _("«%(form)s» is twice in the screening list.") % {"form": form}
+                )
+            seen.add(form)
+        terms.append(forms)
+    return tuple(terms)
 
 
 def _half_days(value: object, *, start: time, end: time) -> tuple[HalfDay, ...]:
@@ -357,6 +482,12 @@ def version_parameters_to_json(parameters: VersionParameters) -> dict[str, Any]:
             if parameters.half_days
             else {}
         ),
+        # Always named: a version saved now never depends on the defaults of version 1.
+        "sensitive_terms": [list(forms) for forms in parameters.screening.terms],
+        "sensitive_hide_at_once": parameters.screening.hide_at_once,
+        "screened_personal_data": [
+            kind for kind in PersonalData.values if kind in parameters.screening.personal_data
+        ],
     }
 
 
@@ -485,4 +616,5 @@ def policy_parameters_build(
         always_answer=frozenset(always_answer),
         registration_questions=tuple(questions),
         half_days=version.half_days,
+        screening=version.screening,
     )

@@ -29,12 +29,15 @@ from .platform import (
 )
 from .posts import (
     CloseReason,
+    FindingConfidence,
+    FindingKind,
     IngestToken,
     Post,
     PostCategory,
     PostReminder,
     PostSource,
     PostStatus,
+    ScreeningStatus,
 )
 
 __all__ = [
@@ -48,6 +51,8 @@ __all__ = [
     "CrisisMessage",
     "CrisisPeriod",
     "CrisisStatus",
+    "FindingConfidence",
+    "FindingKind",
     "FollowUpReminder",
     "FollowUpStage",
     "IngestToken",
@@ -64,4 +69,5 @@ __all__ = [
     "PostStatus",
     "Responsibility",
     "ResponsibilityRole",
+    "ScreeningStatus",
 ]

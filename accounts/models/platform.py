@@ -205,6 +205,10 @@ class PlatformAction(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Asked for by the screening for sensitive information, not by a person: it hides a
+    # possible match at once, in the name of the account's owner (``requested_by``), whose
+    # right the delivery checks as for any action.
+    by_screening = models.BooleanField(_("by the screening"), default=False, db_default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -234,6 +238,11 @@ class PlatformAction(models.Model):
                 name="accounts_action_done_is_sent",
             ),
             range_constraint("attempts", ACTION_ATTEMPTS, name="accounts_action_attempts"),
+            # The screening only ever hides.
+            models.CheckConstraint(
+                condition=Q(by_screening=False) | Q(kind="hide"),
+                name="accounts_action_screening_hides",
+            ),
             # A double click decides once: one pending action of a kind per post.
             models.UniqueConstraint(
                 fields=["post", "kind"],

@@ -80,6 +80,63 @@ class CloseReason(models.TextChoices):
     DUPLICATE = "duplicate", _("Duplicate of another post")
 
 
+class ScreeningStatus(models.TextChoices):
+    """What the screening for sensitive information found and what a person decided.
+
+    Transitions: "" -> flagged (a match when the post came in, or in its author's edit);
+    flagged -> dismissed (``post_screening_dismiss``: a false match, with a reason; shown
+    again on the platform); flagged -> confirmed (removal asked for, or triaged as
+    sensitive); dismissed -> flagged (an edit that matches again). A match never removes
+    a post by itself; while it is flagged the post is neither answered nor closed.
+    """
+
+    NONE = "", _("Nothing found")
+    FLAGGED = "flagged", _("Possibly sensitive: awaiting a decision")
+    DISMISSED = "dismissed", _("Not sensitive (a false match)")
+    CONFIRMED = "confirmed", _("Sensitive: removed or being removed")
+
+
+class FindingKind(models.TextChoices):
+    """What a finding of the screening is (``Post.findings``)."""
+
+    NATIONAL_ID = "national_id", _("National identity number")
+    D_NUMBER = "d_number", _("D-number")
+    TERM = "term", _("A word from the guideline's list of sensitive topics")
+    PHONE = "phone", _("Phone number")
+    EMAIL = "email", _("E-mail address")
+
+
+class FindingConfidence(models.TextChoices):
+    LOW = "low", _("low")
+    MEDIUM = "medium", _("medium")
+    HIGH = "high", _("high")
+
+
+MASK = "•"
+
+
+def text_masked(text: str, findings: object) -> str:
+    """``text`` with every finding's span masked: its first character kept, every other
+    letter and digit a dot, so that «01010112345» reads «0••••••••••» (what responders see
+    of a match)."""
+    if not text or not isinstance(findings, list) or not findings:
+        return text
+    parts: list[str] = []
+    at = 0
+    for finding in sorted(findings, key=lambda f: f.get("start", 0) if isinstance(f, dict) else 0):
+        if not isinstance(finding, dict):
+            continue
+        start, end = finding.get("start"), finding.get("end")
+        if not isinstance(start, int) or not isinstance(end, int) or not at <= start < end:
+            continue
+        end = min(end, len(text))
+        parts.append(text[at : start + 1])
+        parts.append("".join(MASK if c.isalnum() else c for c in text[start + 1 : end]))
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
+
+
 class Post(models.Model):
     """A post (comment, message, mention) on an official account that may need an answer."""
 
@@ -186,6 +243,33 @@ class Post(models.Model):
     )
     # When its author last edited it on the platform (the text is the edited one).
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # The screening for sensitive information (``accounts.posts.screening``), as the post
+    # came in or after its author's edit. ``findings``: a list of {"kind", "start", "end",
+    # "confidence"} (a ``FindingKind``, the span in ``text``, a ``FindingConfidence``),
+    # with "term": the headword of the guideline's list for a word. Blanked with the text.
+    screening = models.CharField(
+        _("screening"),
+        max_length=10,
+        choices=ScreeningStatus.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    findings = models.JSONField(_("what the screening found"), null=True, blank=True)
+    screened_at = models.DateTimeField(_("screened"), null=True, blank=True)
+    screening_decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    screening_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Why it is not sensitive after all: staff's words, which may quote the post.
+    screening_reason = models.TextField(
+        _("why it is not sensitive"), blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["due_at", "id"]
@@ -236,6 +320,33 @@ class Post(models.Model):
                 ),
                 name="posts_removed_is_blanked",
             ),
+            # What the screening found and why it was dismissed go with the words.
+            models.CheckConstraint(
+                condition=~Q(status="removed")
+                | (Q(findings__isnull=True) & Q(screening_reason="")),
+                name="posts_removed_has_no_findings",
+            ),
+            models.CheckConstraint(
+                condition=Q(screening__in=["", "flagged", "dismissed", "confirmed"]),
+                name="posts_screening_valid",
+            ),
+            # A post marked by the screening was screened, at or after it arrived; a
+            # dismissal says who decided, when.
+            models.CheckConstraint(
+                condition=Q(screening="")
+                | (Q(screened_at__isnull=False) & Q(screened_at__gte=F("received_at"))),
+                name="posts_screened_when_marked",
+                violation_error_message=_("A post is screened when it arrives or later."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(screening="dismissed")
+                | (
+                    Q(screening_decided_by__isnull=False)
+                    & Q(screening_decided_at__isnull=False)
+                    & Q(screening_decided_at__gte=F("received_at"))
+                ),
+                name="posts_dismissal_is_decided",
+            ),
             models.CheckConstraint(
                 condition=Q(status="open") | Q(next_reminder_at__isnull=True),
                 name="posts_reminders_only_when_open",
@@ -276,6 +387,14 @@ class Post(models.Model):
                 name="posts_open_by_due_account",
                 condition=Q(status="open"),
             ),
+            # The inbox's first block: posts possibly sensitive that await a decision,
+            # oldest first (``posts_flagged``); few, whatever the number of posts.
+            models.Index(
+                fields=["screened_at", "id"],
+                include=["account_id"],
+                name="posts_flagged",
+                condition=Q(screening="flagged") & ~Q(status="removed"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -288,6 +407,16 @@ class Post(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == PostStatus.OPEN
+
+    @property
+    def is_flagged(self) -> bool:
+        """Possibly sensitive, and nobody has decided yet."""
+        return self.screening == ScreeningStatus.FLAGGED
+
+    @property
+    def text_masked(self) -> str:
+        """The text as responders read it: what the screening found masked."""
+        return text_masked(self.text, self.findings)
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         """True if the post still waits and its answer was due before ``now``."""

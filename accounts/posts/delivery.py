@@ -358,6 +358,21 @@ def _call(graph: Graph, action: PlatformAction, page_id: str, *, instagram: bool
     return graph.publish(action.target_id, action.text)
 
 
+def _hold(claim: _Claim) -> str:
+    """Hold the action for the crisis team that covers its account."""
+    action = claim.action
+    crisis = crisis_covering(account=action.account)
+    with transaction.atomic():
+        if claim.settle(state=ActionState.HELD, held_by_crisis=crisis):
+            event_record(
+                actor=None,
+                action="posts.platform_action_held",
+                target=action.post or action.account,
+                data={"action": action.pk, "kind": action.kind},
+            )
+    return ActionState.HELD
+
+
 def platform_action_deliver(*, action_id: int) -> str:
     """Send one due action (see the module's text). Returns the state it is left in, ""
     if it was not there to claim (sent already, not due, held, another worker has it)."""
@@ -390,18 +405,15 @@ def platform_action_deliver(*, action_id: int) -> str:
         # Paused (close to the rate limit): back until then, before anything is checked.
         return _requeue(claim, at=paused_until, attempt=False)
     try:
-        post_check_may_act(actor=action.requested_by, account=action.account)
+        # The screening's hide protects a citizen and is undone only by a person's
+        # decision: a crisis does not hold it back. Anything else waits for the team.
+        post_check_may_act(
+            actor=action.requested_by,
+            account=action.account,
+            crisis_active=not action.by_screening,
+        )
     except CrisisLockout:
-        crisis = crisis_covering(account=action.account)
-        with transaction.atomic():
-            if claim.settle(state=ActionState.HELD, held_by_crisis=crisis):
-                event_record(
-                    actor=None,
-                    action="posts.platform_action_held",
-                    target=post or action.account,
-                    data={"action": action.pk, "kind": action.kind},
-                )
-        return ActionState.HELD
+        return _hold(claim)
     except PermissionDenied:
         return _fail(
             claim, message=_("Whoever asked for it is no longer responsible for the account.")

@@ -57,6 +57,10 @@ class DemoPost:
     answer: str = ""
 
 
+# The demo post the screening marks (not an ordinary one: the bench's false positives
+# leave it out).
+DEMO_SENSITIVE_ID = "demo-8"
+
 DEMO_POSTS = [
     DemoPost(
         "demo-1",
@@ -143,6 +147,19 @@ DEMO_POSTS = [
         actor="kommunikasjon",
         step="triage",
         category=PostCategory.REORGANISATION_ECONOMY_BUDGET,
+    ),
+    # Marked by the screening as it comes in: first in the inbox, masked, for a person to
+    # decide. The number is valid only under the k1 rule of 2032, so it is no one's today.
+    DemoPost(
+        DEMO_SENSITIVE_ID,
+        "moskeneskommune",
+        Platform.FACEBOOK,
+        PostSource.FACEBOOK,
+        "Lise Larsen",
+        "Datteren min har fått diagnosen autisme. Fødselsnummeret hennes er 15037910063, "
+        "kan noen ringe meg om skoleskyss?",
+        hours_ago=0.5,
+        actor="kommunikasjon",
     ),
 ]
 

@@ -174,6 +174,17 @@ class ReopenForm(forms.Form):
     )
 
 
+class ScreeningDismissForm(forms.Form):
+    reason = ReasonField(
+        label=_("Why is the post not sensitive?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example: the number is an order number, the word is about the service and "
+            "not about a person."
+        ),
+    )
+
+
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),

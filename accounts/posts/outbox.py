@@ -85,9 +85,11 @@ def action_queue(
     post: Post | None = None,
     text: str = "",
     crisis: CrisisPeriod | None = None,
+    by_screening: bool = False,
 ) -> PlatformAction:
     """Write one action in the caller's transaction and send it after commit. A second
-    pending action of the same kind on the same post is refused (a double click)."""
+    pending action of the same kind on the same post is refused (a double click).
+    ``by_screening``: the screening asks for it (a hide), in ``actor``'s name."""
     if kind not in ActionKind.values:
         raise ValueError(kind)
     try:
@@ -100,6 +102,7 @@ def action_queue(
                 text=text,
                 requested_by=actor,
                 crisis=crisis,
+                by_screening=by_screening,
             )
     except IntegrityError as exc:
         raise OutboxError(_("This is already on its way to the platform.")) from exc

@@ -21,6 +21,7 @@ from accounts.models import (
     PostReminder,
     PostStatus,
     Responsibility,
+    ScreeningStatus,
 )
 from moskenes_social.audit.models import Event
 from moskenes_social.people.models import Unit, User
@@ -62,6 +63,9 @@ INBOX_FIELDS = (
     "posted_at",
     "received_at",
     "due_at",
+    # The row shows the text masked where the screening found something.
+    "findings",
+    "screening",
 )
 
 
@@ -101,6 +105,39 @@ def posts_inbox(
     return posts.select_related("account").only(*INBOX_FIELDS, "account__name").order_by(*ordering)
 
 
+# The inbox's first block shows at most this many posts possibly sensitive.
+FLAGGED_SHOWN = 20
+
+
+def posts_flagged(
+    *,
+    user: User,
+    accounts: QuerySet[Account],
+    account: Account | None = None,
+    account_search: str = "",
+) -> list[Post]:
+    """Posts the screening marked as possibly sensitive that nobody has decided on yet, on
+    ``accounts`` (as ``posts_inbox``), oldest mark first, at most ``FLAGGED_SHOWN``: they
+    stand above the inbox. One query, in the partial index ``posts_flagged``."""
+    posts = Post.objects.filter(screening=ScreeningStatus.FLAGGED).exclude(
+        status=PostStatus.REMOVED
+    )
+    if permissions.sees_all_posts(user):
+        closed = Account.objects.filter(status=AccountStatus.CLOSED).values("id")
+        posts = posts.exclude(account__in=closed)
+    else:
+        posts = posts.filter(account__in=accounts.values("id"))
+    if account is not None:
+        posts = posts.filter(account=account)
+    if account_search:
+        posts = posts.filter(account__name__icontains=account_search)
+    return list(
+        posts.select_related("account")
+        .only(*INBOX_FIELDS, "screened_at", "account__name")
+        .order_by("screened_at", "id")[:FLAGGED_SHOWN]
+    )
+
+
 def posts_open_count(*, account: Account) -> int:
     """How many posts of the account await an answer: one query, counted in the partial
     index of open posts (``posts_open_by_due``), so it costs the same however many answered
@@ -118,6 +155,7 @@ def post_for_page(*, post_id: int) -> Post:
         "closed_by",
         "removed_by",
         "reopened_by",
+        "screening_decided_by",
     ).get(pk=post_id)
 
 

@@ -17,12 +17,14 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from accounts.lockout import (
     crisis_covering,
@@ -37,6 +39,7 @@ from accounts.models import (
     ActionState,
     CloseReason,
     ConnectionStatus,
+    FindingKind,
     IngestToken,
     Platform,
     PlatformAction,
@@ -45,6 +48,9 @@ from accounts.models import (
     PostCategory,
     PostSource,
     PostStatus,
+    Responsibility,
+    ResponsibilityRole,
+    ScreeningStatus,
 )
 from accounts.models.platform import PENDING_STATES
 from moskenes_social.audit.services import event_record
@@ -69,6 +75,7 @@ from .outbox import (
     reply_target,
 )
 from .rules import Outcome, triage_rule
+from .screening import Finding, findings_json, findings_summary, screen, should_hide
 
 # Tokens start so, for secret scanners and for people to recognise them.
 TOKEN_PREFIX = "msk_"  # noqa: S105 - a prefix, not a secret
@@ -103,9 +110,10 @@ def _check_may_act(*, actor: User, account: Account, crisis_active: bool = True)
     )
 
 
-def post_check_may_act(*, actor: User, account: Account) -> None:
-    """``_check_may_act`` for views: refuses with the reason (a crisis lockout says so)."""
-    _check_may_act(actor=actor, account=account)
+def post_check_may_act(*, actor: User, account: Account, crisis_active: bool = True) -> None:
+    """``_check_may_act`` for views and the outbox: refuses with the reason (a crisis
+    lockout says so); ``crisis_active=False`` asks for the right alone."""
+    _check_may_act(actor=actor, account=account, crisis_active=crisis_active)
 
 
 def post_may_act(*, actor: User, account: Account) -> bool:
@@ -205,6 +213,17 @@ def _create(
     if policy is None:
         policy = policy_in_force()
     schedule = _schedule(account=account, start=posted_at, policy=policy)
+    # Screened before it is shown to anyone: what matches is marked in the same insert.
+    findings = screen(text, policy.screening)
+    marks: dict[str, Any] = (
+        {
+            "screening": ScreeningStatus.FLAGGED,
+            "findings": findings_json(findings),
+            "screened_at": now,
+        }
+        if findings
+        else {}
+    )
     post = Post(
         account=account,
         source=source,
@@ -217,6 +236,7 @@ def _create(
         registered_by=registered_by,
         parent_platform_id=parent_platform_id,
         **schedule,
+        **marks,
     )
     # The unique constraint ``posts_one_per_platform_id`` decides: a replay arriving at
     # the same moment is not stored twice.
@@ -236,6 +256,165 @@ def _create(
             "account": account.pk,
             "due_at": post.due_at.isoformat(),
         },
+    )
+    if findings:
+        _screening_follow_up(post=post, findings=findings, policy=policy, actor=registered_by)
+    return post
+
+
+# --- Screening for sensitive information ----------------------------------------------------
+
+
+def _hide_pending(post: Post) -> bool:
+    """Whether a hide of the post is on its way (queued, being sent, or held)."""
+    return PlatformAction.objects.filter(
+        post=post, kind=ActionKind.HIDE, state__in=PENDING_STATES
+    ).exists()
+
+
+def _screening_recipients(
+    *, post: Post, rows: list[Responsibility], actor: User | None
+) -> list[User]:
+    """Who is told at once: the account's owners and responders (its backups if it has no
+    responders); while a crisis covers the account, the crisis team too, who alone may act
+    on it. Not whoever registered the post (they see it)."""
+
+    def holders(role: ResponsibilityRole) -> list[User]:
+        return [r.user for r in rows if r.role == role and r.user.is_active]
+
+    people = holders(ResponsibilityRole.OWNER) + (
+        holders(ResponsibilityRole.RESPONDER) or holders(ResponsibilityRole.BACKUP)
+    )
+    if crisis_covering(account=post.account) is not None:
+        people += list(crisis_team_users().order_by("id"))
+    return [user for user in people if actor is None or user.pk != actor.pk]
+
+
+def _screening_follow_up(
+    *,
+    post: Post,
+    findings: list[Finding],
+    policy: PolicyParameters,
+    actor: User | None,
+    edited: bool = False,
+) -> bool:
+    """A post the screening marked: hide it on the platform at once where the version in
+    force says so and the account is connected (the outbox, as a responder's triage does;
+    reversible), record that it was screened (its kinds, never what matched), and tell
+    those who decide. Returns whether a hide was queued. In the caller's transaction."""
+    rows = list(
+        Responsibility.objects.filter(account=post.account, ended_at__isnull=True)
+        .select_related("user")
+        .order_by("id")
+    )
+    hide = False
+    if policy.screening.hide_at_once and should_hide(findings) and not post.hidden_on_platform:
+        connection = connection_of(post.account)
+        if acts_on_platform(post, connection) and not _hide_pending(post):
+            assert connection is not None  # noqa: S101 - acts_on_platform says so
+            # In the name of the account's owner (the Page's token acts for the account),
+            # else of whoever connected it; the delivery checks their right as for anyone.
+            owners = [r.user for r in rows if r.role == ResponsibilityRole.OWNER]
+            requester = owners[0] if owners else connection.connected_by
+            action_queue(
+                account=post.account,
+                post=post,
+                kind=ActionKind.HIDE,
+                target_id=post.platform_id,
+                actor=requester,
+                by_screening=True,
+            )
+            hide = True
+    event_record(
+        actor=None,
+        action="posts.post_screened",
+        target=post,
+        data={
+            "findings": findings_summary(findings_json(findings)),
+            "hide": hide,
+            "edited": edited,
+        },
+    )
+    with override(settings.LANGUAGE_CODE):
+        kinds = list(dict.fromkeys(str(FindingKind(f.kind).label).lower() for f in findings))
+        platform = post.account.get_platform_display()
+        subject = _("Possibly sensitive information in a post on %(account)s") % {
+            "account": post.account.name
+        }
+        body = _("The screening found: %(kinds)s.") % {"kinds": ", ".join(kinds)}
+        if hide:
+            body += " " + _("The comment is being hidden on %(platform)s.") % {"platform": platform}
+        body += " " + _(
+            "Read it in the app and decide: remove it, or show it again if it is a false match."
+        )
+    notifications_create(
+        recipients=_screening_recipients(post=post, rows=rows, actor=actor),
+        subject=subject,
+        body=body,
+        url=reverse("posts:detail", args=[post.pk]),
+    )
+    return hide
+
+
+def _flagged_refusal(post: Post) -> PostError:
+    return PostError(
+        _(
+            "The post may hold sensitive information. Remove it, or mark it as not sensitive, "
+            "before it is answered or closed."
+        )
+    )
+
+
+@transaction.atomic
+def post_screening_dismiss(*, actor: User, post: Post, reason: str) -> Post:
+    """A person decides that a post the screening marked is not sensitive (a false match):
+    the mark is settled with their reason, and where the comment was hidden on the
+    platform it is shown again (a hide still waiting is cancelled). Then the post is
+    handled as any other."""
+    _check_may_act(actor=actor, account=post.account)
+    reason = reason_text(reason)
+    if not reason:
+        raise PostError({"reason": _("Say why the post is not sensitive.")})
+    current = Post.objects.select_related("account").get(pk=post.pk)
+    if current.screening != ScreeningStatus.FLAGGED or current.status == PostStatus.REMOVED:
+        raise PostError(_("Only a post marked as possibly sensitive can be marked as not so."))
+    now = timezone.now()
+    updated = (
+        Post.objects.filter(pk=current.pk, screening=ScreeningStatus.FLAGGED)
+        .exclude(status=PostStatus.REMOVED)
+        .update(
+            screening=ScreeningStatus.DISMISSED,
+            screening_decided_at=now,
+            screening_decided_by=actor,
+            screening_reason=reason,
+        )
+    )
+    if updated != 1:
+        raise PostError(_("The post changed meanwhile; reload the page and try again."))
+    cancelled = PlatformAction.objects.filter(
+        post=current, kind=ActionKind.HIDE, state__in=(ActionState.QUEUED, ActionState.HELD)
+    ).update(state=ActionState.CANCELLED, settled_by=actor)
+    sending = PlatformAction.objects.filter(
+        post=current, kind=ActionKind.HIDE, state=ActionState.SENDING
+    ).exists()
+    unhide = (current.hidden_on_platform or sending) and acts_on_platform(
+        current, connection_of(current.account)
+    )
+    if unhide:
+        _queue(post=current, kind=ActionKind.UNHIDE, actor=actor)
+    for field, value in (
+        ("screening", ScreeningStatus.DISMISSED),
+        ("screening_decided_at", now),
+        ("screening_decided_by", actor),
+        ("screening_reason", reason),
+    ):
+        setattr(post, field, value)
+    # The reason is on the post (blanked if it is removed), not in the append-only log.
+    event_record(
+        actor=actor,
+        action="posts.post_screening_dismissed",
+        target=current,
+        data={"reason_chars": len(reason), "hide_cancelled": bool(cancelled), "unhide": unhide},
     )
     return post
 
@@ -357,10 +536,16 @@ def posts_postpone(*, posts: QuerySet[Post], by: timedelta) -> list[int]:
 # --- Handling -------------------------------------------------------------------------------
 
 
-def _transition(post: Post, *, source: tuple[str, ...], message: str, **changes: Any) -> None:
-    """Apply ``changes`` if the post is still in one of the ``source`` statuses; refuse with
-    ``message`` otherwise (someone else acted first). Updates ``post`` in memory."""
-    updated = Post.objects.filter(pk=post.pk, status__in=source).update(**changes)
+def _transition(
+    post: Post, *, source: tuple[str, ...], message: str, where: Q | None = None, **changes: Any
+) -> None:
+    """Apply ``changes`` if the post is still in one of the ``source`` statuses (and matches
+    ``where``); refuse with ``message`` otherwise (someone else acted first). Updates
+    ``post`` in memory."""
+    rows = Post.objects.filter(pk=post.pk, status__in=source)
+    if where is not None:
+        rows = rows.filter(where)
+    updated = rows.update(**changes)
     if updated != 1:
         raise PostError(message)
     for field, value in changes.items():
@@ -387,6 +572,9 @@ def post_triage(*, actor: User, post: Post, category: str, expects_answer: bool)
         "triaged_at": now,
         "triaged_by": actor,
     }
+    if rule.removes and post.screening == ScreeningStatus.FLAGGED:
+        # Triaged as sensitive: a person has decided what the screening asked.
+        changes["screening"] = ScreeningStatus.CONFIRMED
     if rule.closes:
         reason = (
             CloseReason.NOT_COMMENTED
@@ -411,6 +599,7 @@ def post_triage(*, actor: User, post: Post, category: str, expects_answer: bool)
         rule.removes
         and not post.hidden_on_platform
         and acts_on_platform(post, connection_of(post.account))
+        and not _hide_pending(post)
     )
     if hide:
         _queue(post=post, kind=ActionKind.HIDE, actor=actor)
@@ -452,6 +641,8 @@ def post_answer(*, actor: User, post: Post, text: str, url: str = "") -> Post:
         ).removes
     ):
         raise PostError(_("A post with sensitive information is removed, not answered."))
+    if post.is_flagged:
+        raise _flagged_refusal(post)
     on_platform = acts_on_platform(post, connection_of(post.account))
     url = "" if on_platform else url.strip()
     now = timezone.now()
@@ -460,6 +651,7 @@ def post_answer(*, actor: User, post: Post, text: str, url: str = "") -> Post:
         post,
         source=(PostStatus.OPEN,),
         message=_("Only a post that awaits an answer can be answered."),
+        where=~Q(screening=ScreeningStatus.FLAGGED),
         status=PostStatus.ANSWERED,
         answered_at=now,
         answered_by=actor,
@@ -565,11 +757,14 @@ def post_close(*, actor: User, post: Post, reason: str, note: str = "") -> Post:
                 )
             }
         )
+    if post.is_flagged:
+        raise _flagged_refusal(post)
     now = timezone.now()
     _transition(
         post,
         source=(PostStatus.OPEN,),
         message=_("Only a post that awaits an answer can be closed."),
+        where=~Q(screening=ScreeningStatus.FLAGGED),
         status=PostStatus.CLOSED,
         close_reason=reason,
         close_note=reason_text(note),
@@ -600,6 +795,19 @@ def _removal(*, removed_by: User | None, on_platform: bool) -> dict[str, Any]:
         "answer_text": "",
         "close_note": "",
         "reopen_reason": "",
+        # What the screening found says what the post was about; why it was dismissed
+        # may quote it.
+        "findings": None,
+        "screening_reason": "",
+        # Removed by a person: what the screening asked is decided.
+        "screening": (
+            Case(
+                When(screening=ScreeningStatus.FLAGGED, then=Value(ScreeningStatus.CONFIRMED)),
+                default=F("screening"),
+            )
+            if removed_by is not None
+            else F("screening")
+        ),
         "removed_at": timezone.now(),
         "removed_by": removed_by,
         "removed_on_platform": on_platform,
@@ -640,6 +848,9 @@ def post_remove_sensitive(*, actor: User, post: Post) -> Post:
             post=current, kind=ActionKind.REPLY, state__in=(ActionState.QUEUED, ActionState.HELD)
         ).update(state=ActionState.CANCELLED, settled_by=actor, text="")
         _queue(post=current, kind=ActionKind.DELETE, actor=actor)
+        Post.objects.filter(pk=current.pk, screening=ScreeningStatus.FLAGGED).update(
+            screening=ScreeningStatus.CONFIRMED
+        )
         event_record(actor=actor, action="posts.post_removal_requested", target=current)
         return current
     if not _blank(current, removed_by=actor, on_platform=False):
@@ -1053,15 +1264,35 @@ def post_platform_event(
         text = message.strip()[:MAX_TEXT_LENGTH]
         if text == post.text:
             return ""
-        Post.objects.filter(pk=post.pk).exclude(status=PostStatus.REMOVED).update(
-            text=text, edited_at=timezone.now()
+        now = timezone.now()
+        # The edited text is screened again, its findings stored with it (their places
+        # are in this text). A match in a post not marked marks it anew.
+        policy = policy_in_force()
+        findings = screen(text, policy.screening)
+        changes: dict[str, Any] = {
+            "text": text,
+            "edited_at": now,
+            "findings": findings_json(findings) or None,
+        }
+        anew = bool(findings) and post.screening in (
+            ScreeningStatus.NONE,
+            ScreeningStatus.DISMISSED,
         )
+        if anew:
+            changes.update(screening=ScreeningStatus.FLAGGED, screened_at=now)
+        Post.objects.filter(pk=post.pk).exclude(status=PostStatus.REMOVED).update(**changes)
         event_record(
             actor=None,
             action="posts.post_edited_on_platform",
             target=post,
             data={"before_chars": len(post.text), "after_chars": len(text)},
         )
+        if anew:
+            for field, value in changes.items():
+                setattr(post, field, value)
+            _screening_follow_up(
+                post=post, findings=findings, policy=policy, actor=None, edited=True
+            )
         return "edited"
     if verb == "remove" and post_removed_on_platform(post=post):
         return "removed"

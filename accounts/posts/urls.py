@@ -12,6 +12,11 @@ urlpatterns = [
     path("<int:post_id>/lukk/", views.post_close_view, name="close"),
     path("<int:post_id>/fjern/", views.post_remove_view, name="remove"),
     path("<int:post_id>/gjenapne/", views.post_reopen_view, name="reopen"),
+    path(
+        "<int:post_id>/ikke-sensitivt/",
+        views.post_screening_dismiss_view,
+        name="screening_dismiss",
+    ),
     path("kontoer/<int:account_id>/nokler/ny/", views.token_create_view, name="token_create"),
     path("nokler/<int:token_id>/trekk-tilbake/", views.token_revoke_view, name="token_revoke"),
     path("kontoer/<int:account_id>/facebook-side/", views.facebook_page_view, name="facebook_page"),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.lockout import crisis_covering, crisis_lockout_message
 from accounts.models import (
     Account,
+    FindingKind,
     IngestToken,
     Platform,
     PlatformConnection,
@@ -30,6 +31,7 @@ from accounts.models import (
     PostSource,
     PostStatus,
 )
+from accounts.models.posts import text_masked
 from accounts.selectors import accounts_for_responder
 from moskenes_social.audit.models import Event
 from moskenes_social.forms import add_service_error
@@ -47,6 +49,7 @@ from .forms import (
     PageLockoutForm,
     PostRegisterForm,
     ReopenForm,
+    ScreeningDismissForm,
     TokenCreateForm,
     TriageForm,
 )
@@ -65,6 +68,7 @@ from .selectors import (
     post_for_page,
     post_reminders,
     post_sends_to_platform,
+    posts_flagged,
     posts_inbox,
 )
 from .services import (
@@ -81,6 +85,7 @@ from .services import (
     post_register,
     post_remove_sensitive,
     post_reopen,
+    post_screening_dismiss,
     post_triage,
 )
 
@@ -93,6 +98,8 @@ ACTION_LABELS = {
     "posts.post_removed": gettext_lazy("Removed"),
     "posts.post_reopened": gettext_lazy("Reopened"),
     "posts.reminder_sent": gettext_lazy("Reminder sent"),
+    "posts.post_screened": gettext_lazy("Marked as possibly sensitive by the screening"),
+    "posts.post_screening_dismissed": gettext_lazy("Not sensitive (a false match)"),
 }
 
 PAGE_SIZE = 25
@@ -160,6 +167,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         status=status,
     )
     page = CappedPaginator(posts, PAGE_SIZE).get_page(request.GET.get("side"))
+    # Possibly sensitive posts stand first, above the list, until someone decides.
+    flagged = (
+        posts_flagged(user=user, accounts=accounts, account=account, account_search=account_search)
+        if status == PostStatus.OPEN
+        else []
+    )
     now = timezone.now()
     query = request.GET.copy()
     query.pop("side", None)
@@ -170,6 +183,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": [(post, post.is_overdue(now)) for post in page.object_list],
+            "flagged_rows": [(post, post.is_overdue(now)) for post in flagged],
             "status": PostStatus(status),
             "filtered": bool(account or account_search or category),
             "filter_query": query.urlencode(),
@@ -194,21 +208,24 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
         if post.category
         else None
     )
+    flagged = post.is_flagged
     return render(
         request,
         "posts/post_detail.html",
         {
             "post": post,
+            "findings": _findings_shown(post),
+            "can_dismiss": may_act and flagged,
             "overdue": post.is_overdue(),
             "rule": rule,
             "may_act": may_act,
             # Crisis mode: why the buttons are missing, or the crisis team's one-step answer.
             "crisis_lockout": crisis_lockout_message() if crisis and not may_act else "",
             "can_answer_official": bool(
-                crisis and may_act and post.is_open and not (rule and rule.removes)
+                crisis and may_act and post.is_open and not (rule and rule.removes) and not flagged
             ),
-            "can_answer": may_act and post.is_open and not (rule and rule.removes),
-            "can_close": may_act and post.is_open and not (rule and rule.removes),
+            "can_answer": may_act and post.is_open and not (rule and rule.removes) and not flagged,
+            "can_close": may_act and post.is_open and not (rule and rule.removes) and not flagged,
             "can_remove": may_act and post.status != PostStatus.REMOVED,
             "can_reopen": may_act and post.status in (PostStatus.ANSWERED, PostStatus.CLOSED),
             "reminders": list(post_reminders(post=post)),
@@ -220,6 +237,35 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
             "events": [(e, _event_label(e)) for e in post_events(post=post)],
         },
     )
+
+
+@dataclass(frozen=True)
+class _FindingShown:
+    """One finding as responders see it: what kind, the matched text masked."""
+
+    label: str
+    masked: str
+    confidence: str
+
+
+def _findings_shown(post: Post) -> list[_FindingShown]:
+    findings = post.findings if isinstance(post.findings, list) else []
+    shown = []
+    for finding in findings:
+        start, end = finding.get("start"), finding.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            continue
+        kind = finding.get("kind")
+        label = FindingKind(kind).label if kind in FindingKind.values else str(kind)
+        excerpt = post.text[start:end]
+        shown.append(
+            _FindingShown(
+                label=str(label),
+                masked=text_masked(excerpt, [{"start": 0, "end": len(excerpt)}]),
+                confidence=str(finding.get("confidence", "")),
+            )
+        )
+    return shown
 
 
 def _post_form_page(
@@ -382,6 +428,31 @@ def post_remove_view(request: HttpRequest, post_id: int) -> HttpResponse:
             )
         return redirect("posts:detail", post_id=post.pk)
     return render(request, "posts/remove_confirm.html", {"post": post, "on_platform": on_platform})
+
+
+@require_http_methods(["GET", "POST"])
+def post_screening_dismiss_view(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Mark a post the screening marked as not sensitive (a false match), with a reason;
+    where it was hidden on the platform, it is shown again."""
+    post = _acting_post(request, post_id)
+    form = ScreeningDismissForm(_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            post_screening_dismiss(
+                actor=request_user(request), post=post, reason=form.cleaned_data["reason"]
+            )
+        except PostError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The post is marked as not sensitive."))
+            return redirect("posts:detail", post_id=post.pk)
+    return _post_form_page(
+        request,
+        post,
+        form,
+        title=_("Not sensitive: a false match"),
+        submit=_("Mark as not sensitive"),
+    )
 
 
 @require_http_methods(["GET", "POST"])

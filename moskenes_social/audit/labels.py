@@ -59,6 +59,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "posts.post_removed_on_platform": _("Post removed on the platform"),
     "posts.post_answered_on_platform": _("Answered directly on Facebook"),
     "posts.post_edited_on_platform": _("Edited by its author on the platform"),
+    "posts.post_screened": _("Post marked as possibly sensitive by the screening"),
+    "posts.post_screening_dismissed": _("Post marked as not sensitive (a false match)"),
     # Facebook Pages and Instagram accounts alike (the event's data names which).
     "posts.platform_connected": _("Connected on the platform"),
     "posts.platform_disconnected": _("Disconnected on the platform"),

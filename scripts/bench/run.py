@@ -574,6 +574,54 @@ def background_table(runs: list[dict[str, Any]], sweeps: list[dict[str, Any]]) -
     return "\n".join(lines)
 
 
+def measure_screening(env: dict[str, str], *, smoke: bool) -> dict[str, Any]:
+    """``scripts/bench/screening.py`` in a process of its own (no database): what screening
+    a post costs and how many ordinary posts it marks."""
+    size = ["--generated", "200", "--rounds", "1"] if smoke else []
+    completed = subprocess.run(  # noqa: S603
+        [PYTHON, "-m", "scripts.bench.screening", "--json", *size],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+def screening_lines(screening: dict[str, Any], runs: list[dict[str, Any]]) -> str:
+    """The screening's cost a post beside the webhook's time a delivery (its median), and
+    the share of ordinary posts it marks."""
+    rows = {(r["corpus"], r["screening"]): r for r in screening["rows"]}
+    ordinary = rows[("ordinary comments", "version 1")]
+    generated = rows[("bench (generated)", "version 1")]
+    lines = [
+        f"Screening a post (version 1's list, in-process): {ordinary['us_per_post']:.1f} µs on "
+        f"ordinary comments, {generated['us_per_post']:.1f} µs on the bench's posts; marked "
+        + ", ".join(
+            f"{r['corpus']} {r['marked']}/{r['posts']} ({r['screening']})"
+            for r in screening["rows"]
+            if r["corpus"] != "sensitive comments"
+        )
+    ]
+    for run in runs:
+        hook = run.get("webhook")
+        if hook:
+            rps = hook["webhook"]["rps"]
+            # The server's time a delivery is its throughput's inverse (the p50 latency
+            # includes the wait of 8 connections in turn).
+            each_ms = 1000 / rps if rps else 0.0
+            share = ordinary["us_per_post"] / 1000 / each_ms if each_ms else 0.0
+            lines.append(
+                f"  beside the webhook ({run['scale']}, {run['server']}): {rps:.1f} deliveries "
+                f"a second, {each_ms:.1f} ms each (p50 latency {hook['webhook']['median_ms']:.1f} "
+                f"ms), ratio {hook['webhook']['ratio']:.2f}; screening a comment is {share:.2%}"
+                " of a delivery"
+            )
+    return "\n".join(lines)
+
+
 def growth_table(runs: list[dict[str, Any]], server: str) -> str:
     by_scale = {
         r["scale"]: {p["name"]: p for p in r["pages"]} for r in runs if r["server"] == server
@@ -810,6 +858,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.drop or args.smoke:
                 database_drop(args.database_url, db)
 
+    log("screening: cost a post and false positives (scripts/bench/screening.py)")
+    screening = measure_screening(
+        {**env, "DATABASE_URL": database_url(args.database_url, "ms_bench_static")},
+        smoke=args.smoke,
+    )
     output = {
         "when": datetime.now(tz=UTC).isoformat(timespec="seconds"),
         "settings": {
@@ -826,12 +879,14 @@ def main(argv: list[str] | None = None) -> int:
         "generation": generation,
         "runs": runs,
         "sweeps": sweeps,
+        "screening": screening,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(output, indent=2), encoding="utf-8")
     print(table(runs))
     print()
     print(background_table(runs, sweeps))
+    print(screening_lines(screening, runs))
     for server in servers:
         growth = growth_table(runs, server)
         if growth:

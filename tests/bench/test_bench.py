@@ -156,6 +156,15 @@ def test_smoke_run_measures_every_page_the_webhook_and_the_sweep(tmp_path: Path)
         else:
             assert check["events"] == check["reminder_rows"] == 0, (name, check)
 
+    # The screening's figures beside the webhook's: none of the bench's own posts is
+    # marked, every made-up sensitive one is (counts, never a time).
+    rows = {(r["corpus"], r["screening"]): r for r in results["screening"]["rows"]}
+    assert rows[("bench (generated)", "version 1")]["marked"] == 0
+    assert rows[("demo (ordinary)", "version 1")]["marked"] == 0
+    sensitive = rows[("sensitive comments", "version 1")]
+    assert sensitive["marked"] == sensitive["posts"] > 0
+    assert "Screening a post" in completed.stdout
+
 
 @pytest.mark.django_db
 @override_settings(ROOT_URLCONF="bench.urls", FACEBOOK_APP_SECRET="s3cret")

@@ -190,7 +190,7 @@ def test_owner_manages_integrations_and_pages_pass_axe(
 ) -> None:
     login(page, "leder")
     page.goto(f"/kontoer/{school_page.pk}/")
-    section = page.get_by_role("region", name="Innlegg")
+    section = page.get_by_role("region", name="Innlegg", exact=True)
     expect(section).to_contain_text("Kontoen har ingen nøkler.")
     assert_accessible(page)
 
@@ -226,7 +226,9 @@ def test_owner_manages_integrations_and_pages_pass_axe(
     page.get_by_label("Facebook-sidens ID").fill("100000000000042")
     page.get_by_label("Sidens tilgangsnøkkel").fill("EAAschool-token")
     page.get_by_role("button", name="Koble til").click()
-    expect(page.get_by_role("region", name="Innlegg")).to_contain_text("Koblet til «Skolens")
+    expect(page.get_by_role("region", name="Innlegg", exact=True)).to_contain_text(
+        "Koblet til «Skolens"
+    )
     assert meta_graph.state()["pages"]["100000000000042"]["subscribed_fields"] == ["feed"]
 
 

@@ -99,10 +99,22 @@ def demo(monkeypatch: pytest.MonkeyPatch) -> None:
     demo_seed()
 
 
-# Issue 17: the guideline pages still show reminder stage codes, rule codes and example
+# Issue 17: the rådmann's guideline editor still shows rule codes and question and topic
 # keys; remove the mark when they are fixed (then wire the key check into assert_norwegian).
-@pytest.mark.xfail(strict=True, reason="issue 17: pages still show internal keys")
-@pytest.mark.parametrize("username", [u.username for u in DEMO_USERS])
+_EDITOR_SHOWS_KEYS = pytest.mark.xfail(
+    strict=True, reason="issue 17: the guideline editor still shows internal keys"
+)
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        pytest.param(u.username, marks=_EDITOR_SHOWS_KEYS)
+        if u.username == "radmann"
+        else u.username
+        for u in DEMO_USERS
+    ],
+)
 def test_no_page_shows_english_or_an_internal_key(demo: None, username: str) -> None:
     client = Client()
     client.force_login(User.objects.get(username=username))

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from accounts.models import Account, Platform, PostStatus
+from accounts.models import Account, Platform, PostStatus, ScreeningStatus
 from tests.access import Access, another_unit, everyone, members
 from tests.accounts.factories import make_account
 from tests.conftest import Persona
@@ -36,6 +36,22 @@ def _instagram_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
 
 def _post_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
     return {"post_id": make_post(account=_account(personas)).pk}
+
+
+def _flagged(account: Account) -> dict[str, object]:
+    """A post the screening marked as possibly sensitive."""
+    post = make_post(
+        account=account,
+        text="Barnevernet var her",
+        screening=ScreeningStatus.FLAGGED,
+        findings=[{"kind": "term", "start": 0, "end": 11, "confidence": "medium"}],
+        screened_at=timezone.now() + timedelta(seconds=1),
+    )
+    return {"post_id": post.pk}
+
+
+def _flagged_post_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    return _flagged(_account(personas))
 
 
 def _answered_post_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
@@ -88,6 +104,10 @@ def _close(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str,
     return {"reason": "no_answer_expected"}
 
 
+def _dismiss(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
+    return {"reason": "Ordet handler om tjenesten."}
+
+
 def _reopen(personas: dict[str, Persona], kwargs: dict[str, object]) -> dict[str, object]:
     return {"reason": "Nytt spørsmål i tråden"}
 
@@ -126,6 +146,9 @@ ACCESS: dict[str, Access] = {
         get=_see(403, RESPONSIBLE, 200), post=ACT, kwargs=_post_kwargs, data=_close
     ),
     "posts:remove": Access(get=_see(403, RESPONSIBLE, 200), post=ACT, kwargs=_post_kwargs),
+    "posts:screening_dismiss": Access(
+        get=_see(403, RESPONSIBLE, 200), post=ACT, kwargs=_flagged_post_kwargs, data=_dismiss
+    ),
     "posts:reopen": Access(
         get=_see(403, RESPONSIBLE, 200), post=ACT, kwargs=_answered_post_kwargs, data=_reopen
     ),
@@ -166,6 +189,10 @@ def _other_account(personas: dict[str, Persona]) -> Account:
 
 def _other_post_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
     return {"post_id": make_post(account=_other_account(personas)).pk}
+
+
+def _other_flagged_post_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
+    return _flagged(_other_account(personas))
 
 
 def _other_answered_post_kwargs(personas: dict[str, Persona]) -> dict[str, object]:
@@ -215,6 +242,12 @@ OBJECT_ACCESS: dict[str, Access] = {
     ),
     f"posts:remove [{OTHER}]": Access(
         get=_outsider(403), post=_outsider(403), kwargs=_other_post_kwargs
+    ),
+    f"posts:screening_dismiss [{OTHER}]": Access(
+        get=_outsider(403),
+        post=_outsider(403),
+        kwargs=_other_flagged_post_kwargs,
+        data=_dismiss,
     ),
     f"posts:reopen [{OTHER}]": Access(
         get=_outsider(403), post=_outsider(403), kwargs=_other_answered_post_kwargs, data=_reopen

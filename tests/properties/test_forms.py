@@ -24,12 +24,14 @@ from accounts.posts.services import platform_connect, post_register
 from approvals.models import AccountRequest
 from moskenes_social.people.models import Unit, User
 from moskenes_social.people.roles import Role
+from policy.parameters import parse_version_parameters
 from standins.meta_graph import GraphStandIn
 from tests.accounts.factories import make_account
 from tests.approvals.factories import make_submitted
 from tests.conftest import Persona
 from tests.crisis.factories import make_crisis
 from tests.factories import make_user
+from tests.policy.factories import make_draft
 from tests.posts.conftest import IG_USER, instagram_connected
 
 from .invariants import assert_no_partial_rows
@@ -229,6 +231,76 @@ def test_handling_a_post(
     if post(client_for(responder), f"/innlegg/{target.pk}/{step}/", data.draw(HANDLING[step]())):
         # What was saved can be shown.
         assert client_for(responder).get(f"/innlegg/{target.pk}/").status_code == 200
+
+
+@given(data=fields(reason=typed))
+def test_deciding_a_post_is_not_sensitive(
+    responder_account: tuple[User, Account], data: dict[str, Any]
+) -> None:
+    responder, account = responder_account
+    target = Post.objects.filter(account=account, screening="flagged").first()
+    if target is None:
+        target = post_register(
+            actor=responder,
+            account=account,
+            author="Kari",
+            text="Barnevernet var her i går",
+            posted_at=timezone.now(),
+        )
+    if post(client_for(responder), f"/innlegg/{target.pk}/ikke-sensitivt/", data):
+        target.refresh_from_db()
+        assert target.screening == "dismissed" and target.screening_reason
+        assert client_for(responder).get(f"/innlegg/{target.pk}/").status_code == 200
+
+
+_terms = st.one_of(
+    long_typed,
+    st.lists(
+        st.lists(st.sampled_from(["kreft", "Barnevern*", "psykisk syk", "x", "a-b", "", "*"])).map(
+            ", ".join
+        ),
+        max_size=4,
+    ).map("\n".join),
+)
+
+
+@given(
+    data=fields(
+        sensitive_terms=_terms,
+        sensitive_hide_at_once=ticks,
+        screened_personal_data=st.lists(st.one_of(st.sampled_from(["phone", "email"]), typed)),
+    )
+)
+@example(data={"sensitive_terms": "kreft\nkreft"})
+@example(
+    data={"sensitive_terms": "kreft, kreften\nbarnevern*", "screened_personal_data": ["phone"]}
+)
+def test_editing_the_screening_of_a_draft(
+    personas: dict[str, Persona], data: dict[str, Any]
+) -> None:
+    radmann = personas["radmann"].user
+    assert radmann is not None
+    draft = make_draft(actor=radmann)
+    base = {
+        "answer_deadline_working_hours": "8",
+        "working_day_start": "08:00",
+        "working_day_end": "15:30",
+        "stage_due_after": "0",
+        "stage_due_notify": "responders",
+        "stage_escalation_after": "7.5",
+        "stage_escalation_notify": "owner",
+        "crisis_leader_roles": ["ordfører", "kriseleder"],
+    }
+    if post(
+        client_for(radmann), f"/veileder/versjoner/{draft.number}/parametre/", {**base, **data}
+    ):
+        draft.refresh_from_db()
+        # What was saved reads back (the parser is the one the app reads versions with).
+        parse_version_parameters(draft.parameters)
+        assert (
+            client_for(radmann).get(f"/veileder/versjoner/{draft.number}/utkast/").status_code
+            == 200
+        )
 
 
 @given(
