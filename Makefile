@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 # the bench (requirements-dev.lock, which includes the first).
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock | sha1sum | cut -c1-12)
 ADDRESS ?= 127.0.0.1:8000
+# The settings' default SITE_URL (links in e-mails) is http://$(ADDRESS).
+export ADDRESS
 # The Graph API stand-in's port (standins/meta_graph.py); settings/local.py points at it.
 GRAPH_STANDIN_PORT ?= 8765
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from moskenes_social.bounds import bounded_formfield, date_validators
 from moskenes_social.forms import ReasonField
 from moskenes_social.people.models import Unit, User
+from moskenes_social.people.widgets import PersonPicker
 
 from .models import Account, AccountStatus, Platform, ResponsibilityRole
 from .selectors import users_assignable
@@ -163,14 +164,18 @@ class AccountRegisterExistingForm(forms.Form):
 
 
 class ResponsibilityAssignForm(forms.Form):
-    user = UserChoiceField(label=_("Person"), queryset=User.objects.none())
+    user = UserChoiceField(
+        label=_("Person"), queryset=User.objects.none(), widget=PersonPicker, empty_label=None
+    )
     role = forms.ChoiceField(
         label=_("Role"), choices=ResponsibilityRole.choices, widget=forms.RadioSelect
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = users_assignable()  # type: ignore[attr-defined]
+        self.fields["user"].queryset = users_assignable().order_by(  # type: ignore[attr-defined]
+            "first_name", "last_name", "username"
+        )
 
 
 class ReasonForm(forms.Form):

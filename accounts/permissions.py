@@ -46,10 +46,13 @@ def can_view_account_history(user: AnyUser, account: Account) -> bool:
 
 
 def can_assign(user: AnyUser, account: Account) -> bool:
-    """Assign and end responsibilities: a leader of the account's unit, or the rådmann."""
+    """Assign and end responsibilities: a leader of the account's unit, the account's
+    owner (who may lead another unit), or the rådmann."""
     if has_role(user, Role.CHIEF_EXECUTIVE):
         return True
-    return has_role(user, Role.LEADER) and _leads_unit(user, account)
+    return (has_role(user, Role.LEADER) and _leads_unit(user, account)) or _responsible(
+        user, account, ResponsibilityRole.OWNER
+    )
 
 
 def can_edit_account(user: AnyUser, account: Account) -> bool:

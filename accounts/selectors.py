@@ -15,6 +15,7 @@ from moskenes_social.people.selectors import user_name_fields, user_other_fields
 from moskenes_social.worktime import OSLO
 
 from .models import ANSWERING_ROLES, Account, AccountStatus, Responsibility, ResponsibilityRole
+from .permissions import can_assign
 
 # "at least two people who can answer, so that one absence does not leave posts unanswered"
 MIN_ANSWERERS = 2
@@ -226,10 +227,12 @@ def accounts_for_responder(*, user: User) -> QuerySet[Account]:
 
 
 def accounts_for_leader(*, user: User) -> list[Account]:
-    """The accounts (not closed) of the units the user leads, each with its open
-    responsibilities prefetched (``open_responsibilities``): two queries in all."""
+    """The accounts (not closed) of the units the user leads and those of any unit the
+    user owns or answers for, each with its open responsibilities prefetched
+    (``open_responsibilities``): two queries in all."""
+    responsible = Responsibility.objects.filter(user=user, ended_at__isnull=True)
     return list(
-        Account.objects.filter(unit__leaders=user)
+        Account.objects.filter(Q(unit__leaders=user) | Q(id__in=responsible.values("account_id")))
         .exclude(status=AccountStatus.CLOSED)
         .select_related("unit")
         .prefetch_related(_open_responsibilities())
@@ -247,6 +250,8 @@ class AccountPanelRow:
     owners: list[User]
     responders: list[User]
     backups: list[User]
+    # Whether the user may give responsibility here (``permissions.can_assign``).
+    can_assign: bool
 
 
 def leader_panel_rows(*, user: User) -> list[AccountPanelRow]:
@@ -267,6 +272,7 @@ def leader_panel_rows(*, user: User) -> list[AccountPanelRow]:
                 owners=holders(ResponsibilityRole.OWNER),
                 responders=holders(ResponsibilityRole.RESPONDER),
                 backups=holders(ResponsibilityRole.BACKUP),
+                can_assign=can_assign(user, account),
             )
         )
     return rows

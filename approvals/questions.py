@@ -15,6 +15,8 @@ from policy.parameters import RegistrationQuestion
 class QuestionFields:
     fields: tuple[str, ...]
     free_text: bool
+    # Whether the free-text answer must be given before the request is submitted.
+    required: bool = True
 
 
 # Fields asked before the guideline's questions: what the profile is.
@@ -32,8 +34,9 @@ QUESTION_FIELDS: dict[str, QuestionFields] = {
     ),
     "web_pages_updated": QuestionFields(("web_pages_updated", "web_pages_note"), free_text=False),
     "reputation_check": QuestionFields(("reputation_checked", "reputation_note"), free_text=False),
-    # Answered by this very request: the rådmann's decision is the permission.
-    "radmann_permission": QuestionFields((), free_text=False),
+    # The rådmann's decision on this very request is the permission; the requester may
+    # describe an earlier clarification, so the answer is optional.
+    "radmann_permission": QuestionFields((), free_text=True, required=False),
 }
 
 

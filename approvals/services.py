@@ -16,8 +16,13 @@ from accounts.selectors import accounts_active_with_handle
 from accounts.services import account_close, account_create
 from moskenes_social.audit.services import event_record
 from moskenes_social.forms import reason_text
-from moskenes_social.notifications.services import notification_create, notifications_create
+from moskenes_social.notifications.services import (
+    notification_create,
+    notifications_create,
+    notifications_settle,
+)
 from moskenes_social.people.models import User
+from moskenes_social.people.permissions import leads_unit
 from moskenes_social.people.roles import Role
 from moskenes_social.people.selectors import users_with_role
 from policy.models import GuidelineVersion
@@ -170,7 +175,7 @@ def request_missing(*, request: AccountRequest) -> dict[str, str]:
         )
     for question in questions:
         spec = question_fields(question)
-        if spec.free_text and not request.answers.get(question.key, "").strip():
+        if spec.free_text and spec.required and not request.answers.get(question.key, "").strip():
             missing[answer_field_name(question.key)] = required
         for name in spec.fields:
             problem = _missing_structured(request, name, question)
@@ -187,6 +192,12 @@ def _missing_structured(
         if request.pk is None or request.responders.count() < MIN_RESPONDERS:
             return _("Name at least two people who will answer on the municipality's behalf.")
         return None
+    if (
+        name == "responsible_leader"
+        and request.responsible_leader is not None
+        and not leads_unit(request.responsible_leader, request.unit_id)
+    ):
+        return _("The responsible leader must be a leader of the profile's unit.")
     if name == "web_pages_updated" and not request.web_pages_updated:
         return _("The unit's web pages must be up to date before the profile is created.")
     if name == "reputation_checked" and not request.reputation_checked:
@@ -242,6 +253,14 @@ def _notify_chief_executives(request: AccountRequest) -> None:
     )
 
 
+def _settle_chief_executives(request: AccountRequest) -> None:
+    """The request no longer awaits a decision: its notice to the rådmann is done."""
+    notifications_settle(
+        recipients=users_with_role(Role.CHIEF_EXECUTIVE),
+        url=reverse("approvals:decide", args=[request.pk]),
+    )
+
+
 @transaction.atomic
 def request_decide(
     *, actor: User, request: AccountRequest, decision: RequestStatus, text: str
@@ -263,6 +282,11 @@ def request_decide(
     text = reason_text(text)
     if decision not in (RequestStatus.APPROVED, RequestStatus.REJECTED, RequestStatus.RETURNED):
         raise RequestError(_("Unknown decision."))
+    if decision == RequestStatus.RETURNED and request.kind == RequestKind.CLOSING:
+        # A closing request has nothing to change: it is closed or refused.
+        raise RequestError(
+            {"decision": _("A request to close an account is approved or rejected.")}
+        )
     if decision != RequestStatus.APPROVED and not text:
         raise RequestError({"text": _("Give a reason when you reject or return a request.")})
     basis = decision_basis(version=version_in_force())
@@ -285,6 +309,7 @@ def request_decide(
         elif request.account is not None:
             account_close(actor=actor, account=request.account, reason=request.closing_reason)
     _record(request=request, actor=actor, old=old, new=decision, text=text, basis=basis)
+    _settle_chief_executives(request)
     messages = {
         RequestStatus.APPROVED: _("Your request has been approved: %(name)s"),
         RequestStatus.REJECTED: _("Your request has been rejected: %(name)s"),
@@ -327,6 +352,7 @@ def request_withdraw(*, actor: User, request: AccountRequest) -> AccountRequest:
         raise RequestError(_("Only the requester can withdraw the request."))
     old = _move(request=request, sources=OPEN_STATUSES, target=RequestStatus.WITHDRAWN)
     _record(request=request, actor=actor, old=old, new=RequestStatus.WITHDRAWN)
+    _settle_chief_executives(request)
     return request
 
 
@@ -348,7 +374,8 @@ def closing_request_submit(*, actor: User, account: Account, reason: str) -> Acc
         url=account.url,
         closing_reason=reason,
         submitted_at=timezone.now(),
-        guideline_version=version_in_force(),
+        # No guideline version: asking to close acknowledges nothing, and the request
+        # page must not say that the requester has read a version they have not.
     )
     try:
         with transaction.atomic():

@@ -14,8 +14,14 @@ from moskenes_social.people.auth import request_user
 from policy.selectors import policy_in_force
 
 from . import permissions
-from .forms import AccountRequestForm, ArchiveFilterForm, ClosingRequestForm, DecisionForm
-from .models import AccountRequest, RequestStatus
+from .forms import (
+    AccountRequestForm,
+    ArchiveFilterForm,
+    ClosingDecisionForm,
+    ClosingRequestForm,
+    DecisionForm,
+)
+from .models import AccountRequest, RequestKind, RequestStatus
 from .selectors import (
     request_with_history,
     requests_awaiting_decision,
@@ -72,7 +78,8 @@ def request_edit(request: HttpRequest, request_id: int) -> HttpResponse:
 def _request_form(request: HttpRequest, account_request: AccountRequest | None) -> HttpResponse:
     """Save as typed ("Lagre utkast"), or save and submit ("Send til rådmannen").
 
-    The draft is saved first in either case, so a refused submit loses nothing.
+    Saving and submitting are one transaction: a refused submit saves nothing, and the
+    form shows what was typed with the errors.
     """
     policy = policy_in_force()
     form = AccountRequestForm(
@@ -83,6 +90,7 @@ def _request_form(request: HttpRequest, account_request: AccountRequest | None) 
     )
     if request.method == "POST" and form.is_valid():
         user = request_user(request)
+        submit = "submit" in request.POST
         try:
             with transaction.atomic():
                 saved = request_save_draft(
@@ -92,24 +100,18 @@ def _request_form(request: HttpRequest, account_request: AccountRequest | None) 
                     responders=form.cleaned_data.get("responders") or [],
                     answers=form.answers(),
                 )
+                if submit:
+                    request_submit(
+                        actor=user, request=saved, acknowledged=form.cleaned_data["acknowledge"]
+                    )
         except RequestError as error:
             add_service_error(form, error)
         else:
-            if "submit" not in request.POST:
+            if not submit:
                 messages.success(request, _("The draft is saved."))
                 return redirect("approvals:edit", saved.pk)
-            try:
-                request_submit(
-                    actor=user, request=saved, acknowledged=form.cleaned_data["acknowledge"]
-                )
-            except RequestError as error:
-                add_service_error(form, error)
-                # The draft exists now: further saves go to it.
-                form.instance = saved
-                account_request = saved
-            else:
-                messages.success(request, _("The request is sent to the rådmann."))
-                return redirect("approvals:detail", saved.pk)
+            messages.success(request, _("The request is sent to the rådmann."))
+            return redirect("approvals:detail", saved.pk)
     return render(
         request,
         "approvals/request_form.html",
@@ -164,7 +166,10 @@ def request_decide_view(request: HttpRequest, request_id: int) -> HttpResponse:
     account_request = _get_visible(request, request_id)
     if not permissions.can_see_queue(request.user):
         raise PermissionDenied(_("Only the rådmann decides requests."))
-    form = DecisionForm(request.POST or None)
+    form_class = (
+        ClosingDecisionForm if account_request.kind == RequestKind.CLOSING else DecisionForm
+    )
+    form = form_class(request.POST or None)
     if request.method == "POST":
         if not permissions.can_decide(request.user, account_request):
             return _decide_page(request, account_request, form, conflict=True)
@@ -192,9 +197,10 @@ def _decide_page(
     request: HttpRequest, account_request: AccountRequest, form: DecisionForm, *, conflict: bool
 ) -> HttpResponse:
     transitions = list(account_request.transitions.all())
+    closing = account_request.kind == RequestKind.CLOSING
     return render(
         request,
-        "approvals/request_decide.html",
+        "approvals/closing_decide.html" if closing else "approvals/request_decide.html",
         {
             "r": account_request,
             "form": form,

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.dates import MONTHS, MONTHS_AP
 from django.utils.translation import get_language
 
 _LABELS: dict[tuple[type[Model], str, str | None], dict[Any, str]] = {}
-# Per language: the months' names (``F``) and their three-letter names (``M``).
+# Per language: the months' names (``F``) and their abbreviations with a dot (``N``).
 _MONTHS: dict[str | None, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
@@ -41,7 +41,7 @@ def _months() -> tuple[tuple[str, ...], tuple[str, ...]]:
     if months is None:
         months = (
             tuple(str(MONTHS[m]) for m in range(1, 13)),
-            tuple(str(MONTHS_3[m]).title() for m in range(1, 13)),
+            tuple(str(MONTHS_AP[m]) for m in range(1, 13)),
         )
         _MONTHS[language] = months
     return months
@@ -74,7 +74,8 @@ def datetime_long(value: datetime | None) -> str:
 
 
 def datetime_short(value: datetime | None) -> str:
-    """``{{ value|date:"j. M H:i" }}``: «24. Nov 03:54»."""
+    """``{{ value|date:"j. N H:i" }}``: «24. nov. 03:54», the month as Norwegian abbreviates
+    it (lower-case, with a dot: «des.», «mai»)."""
     if value is None or value == "":
         return ""
     value = _local(value)  # type: ignore[assignment]

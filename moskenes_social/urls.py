@@ -41,3 +41,5 @@ urlpatterns = [
     path("soknader/", include("approvals.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = views.bad_request

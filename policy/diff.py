@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .display import describe_rule_parameters, describe_version_parameters
 from .models import GuidelineVersion, Rule, RuleCategory
+from .rendering import markdown_plain_text
 
 Kind = Literal["added", "removed", "changed", "unchanged"]
 
@@ -90,22 +91,27 @@ def _params_text(rule: Rule) -> str:
     )
 
 
-def _rule_fields(rule: Rule) -> list[tuple[str, str]]:
+def _rule_fields(rule: Rule) -> list[tuple[str, str, str]]:
+    """(label, value as stored, value as shown) of each field of a rule. The text is shown
+    as read, since the Markdown's marks (``**bold**``) would show as raw signs; a change of
+    emphasis alone is still a change."""
     category = RuleCategory(rule.category).label if rule.category in RuleCategory.values else ""
+    section = f"{rule.section}. {rule.section_title}"
+    parameters = _params_text(rule)
     return [
-        (_("Section"), f"{rule.section}. {rule.section_title}"),
-        (_("Heading"), rule.heading),
-        (_("Title"), rule.title),
-        (_("Text"), rule.text),
-        (_("Category"), str(category)),
-        (_("Parameters"), _params_text(rule)),
+        (_("Section"), section, section),
+        (_("Heading"), rule.heading, rule.heading),
+        (_("Title"), rule.title, rule.title),
+        (_("Text"), rule.text, markdown_plain_text(rule.text)),
+        (_("Category"), str(category), str(category)),
+        (_("Parameters"), parameters, parameters),
     ]
 
 
 def rule_changes(old: Rule, new: Rule) -> tuple[FieldChange, ...]:
     return tuple(
-        FieldChange(label=label, old=before, new=after)
-        for (label, before), (_label, after) in zip(
+        FieldChange(label=label, old=shown_before, new=shown_after)
+        for (label, before, shown_before), (_label, after, shown_after) in zip(
             _rule_fields(old), _rule_fields(new), strict=True
         )
         if before != after

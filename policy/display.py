@@ -36,13 +36,13 @@ def describe_rule_parameters(parameters: Any) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
     question = parameters.get("question")
     if isinstance(question, dict):
-        lines.append((_("Question"), f"{question.get('label', '')} ({question.get('key', '')})"))
+        # The question and the topic are named by their words; their keys are the program's.
+        lines.append((_("Question"), str(question.get("label", ""))))
         lines.append((_("Help text"), str(question.get("help", ""))))
     topic = parameters.get("topic")
     if isinstance(topic, dict):
         action = topic.get("action", "")
         action_label = TopicAction(action).label if action in TopicAction.values else action
-        lines.append((_("Topic"), str(topic.get("key", ""))))
         lines.append((_("What to do"), str(action_label)))
     if "always_answer" in parameters:
         lines.append((_("Always answer posts of the kind"), ", ".join(parameters["always_answer"])))

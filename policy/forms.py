@@ -1,11 +1,13 @@
 """Forms of the draft editor, adoption and comparison. Validation of parameters is
 delegated to ``policy.parameters`` so that a form and a service never disagree."""
 
+from collections.abc import Collection
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from moskenes_social.bounds import date_validators
@@ -42,14 +44,6 @@ def _hours_field(label: "StrOrPromise", help_text: "StrOrPromise" = "") -> forms
 class RuleForm(forms.Form):
     """A rule's text fields, and its parameters as typed fields grouped by category."""
 
-    code = forms.SlugField(
-        label=_("Code"),
-        max_length=80,
-        help_text=_(
-            "A short, stable name in lowercase letters, digits and hyphens, e.g. "
-            "«2-svar-snarest». It stays the same in later versions."
-        ),
-    )
     section = forms.ChoiceField(label=_("Section"))
     heading = forms.CharField(
         label=_("Heading"),
@@ -69,11 +63,6 @@ class RuleForm(forms.Form):
     )
     category = forms.ChoiceField(label=_("Category"), choices=RuleCategory.choices)
     # registration_requirement
-    question_key = forms.CharField(
-        label=_("Question key"),
-        required=False,
-        help_text=_("Only for registration requirements. E.g. «purpose»."),
-    )
     question_label = forms.CharField(
         label=_("Question asked in a registration request"),
         required=False,
@@ -86,11 +75,6 @@ class RuleForm(forms.Form):
         help_text=_("Only for registration requirements."),
     )
     # topic_not_to_comment
-    topic_key = forms.CharField(
-        label=_("Topic key"),
-        required=False,
-        help_text=_("Only for topics not to comment. E.g. «rumours»."),
-    )
     topic_action = forms.ChoiceField(
         label=_("What to do with a post on the topic"),
         required=False,
@@ -128,9 +112,18 @@ class RuleForm(forms.Form):
         cast(forms.ChoiceField, self.fields["section"]).choices = [
             (number, f"{number}. {title}") for number, title in sections.items()
         ]
+        self.rule = rule
+        # The keys the other rules of the version use; a new key is made unlike them.
+        others = [r for r in version.rules.all() if rule is None or r.pk != rule.pk]
+        self.taken_codes = {r.code for r in others}
+        self.taken_keys = {
+            str(params[name].get("key"))
+            for params in (r.parameters for r in others)
+            if isinstance(params, dict)
+            for name in ("question", "topic")
+            if isinstance(params.get(name), dict)
+        }
         if rule is not None:
-            # The code is how versions are compared; it never changes.
-            del self.fields["code"]
             self.initial.update(_rule_initial(rule))
 
     def clean(self) -> dict[str, Any]:
@@ -145,19 +138,39 @@ class RuleForm(forms.Form):
         except ParameterError as error:
             raise ValidationError(str(error)) from error
         data["section_title"] = self.section_titles.get(data.get("section", ""), "")
+        if self.rule is None:
+            # The code is how versions are compared: made once from the title, never changed.
+            data["code"] = derived_key(
+                f"{data.get('section', '')} {data.get('title', '')}",
+                taken=self.taken_codes,
+                separator="-",
+            )
         return data
 
-    @staticmethod
-    def _parameters(category: str, data: dict[str, Any]) -> dict[str, Any]:
+    def _existing_key(self, name: str) -> str | None:
+        """The key the rule has for its question or topic: it stays when the rule changes."""
+        params = self.rule.parameters if self.rule is not None else None
+        if isinstance(params, dict) and isinstance(params.get(name), dict):
+            return str(params[name].get("key"))
+        return None
+
+    def _key_for(self, name: str, text: str) -> str:
+        return self._existing_key(name) or derived_key(text, taken=self.taken_keys, separator="_")
+
+    def _parameters(self, category: str, data: dict[str, Any]) -> dict[str, Any]:
         params: dict[str, Any] = {}
         if category == RuleCategory.REGISTRATION_REQUIREMENT:
+            label = data.get("question_label", "")
             params["question"] = {
-                "key": data.get("question_key", ""),
-                "label": data.get("question_label", ""),
+                "key": self._key_for("question", label) if label else "",
+                "label": label,
                 "help": data.get("question_help", ""),
             }
         elif category == RuleCategory.TOPIC_NOT_TO_COMMENT:
-            params["topic"] = {"key": data.get("topic_key", ""), "action": data.get("topic_action")}
+            params["topic"] = {
+                "key": self._key_for("topic", data.get("title", "")),
+                "action": data.get("topic_action"),
+            }
         elif category == RuleCategory.ANSWERING_DUTY:
             keys = [k.strip() for k in data.get("always_answer", "").split(",") if k.strip()]
             if keys:
@@ -167,6 +180,25 @@ class RuleForm(forms.Form):
         elif category == RuleCategory.PRINCIPLE and data.get("approval_role"):
             params["approval_role"] = data["approval_role"]
         return params
+
+
+# Norwegian letters as the existing keys spell them ("høflighet" -> "hoflighet").
+_ASCII_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
+
+
+def derived_key(text: str, *, taken: Collection[str], separator: str) -> str:
+    """A key for the program made from what a person typed: lowercase letters and digits
+    joined by ``separator``, unlike every key in ``taken``. A key joined by underscores (a
+    question's or a topic's) begins with a letter, as the parser requires."""
+    words = slugify(text.translate(_ASCII_LETTERS)).split("-")
+    base = separator.join(word for word in words if word)[:60].strip(separator)
+    if not base[:1].isalpha() and separator == "_":
+        base = f"n_{base}" if base else "n"
+    base = base or "regel"
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}{separator}{number}", number + 1
+    return key
 
 
 def _rule_initial(rule: Rule) -> dict[str, Any]:
@@ -179,10 +211,8 @@ def _rule_initial(rule: Rule) -> dict[str, Any]:
         "title": rule.title,
         "text": rule.text,
         "category": rule.category,
-        "question_key": question.get("key", ""),
         "question_label": question.get("label", ""),
         "question_help": question.get("help", ""),
-        "topic_key": topic.get("key", ""),
         "topic_action": topic.get("action", ""),
         "always_answer": ", ".join(params.get("always_answer", [])),
         "sets_deadline": "deadline_parameter" in params,
@@ -251,13 +281,14 @@ class VersionParametersForm(forms.Form):
         super().__init__(*args, **kwargs)
         params = version.parameters if isinstance(version.parameters, dict) else {}
         self.stage_codes: list[str] = [s["code"] for s in params.get("reminder_stages", [])]
-        for stage in params.get("reminder_stages", []):
+        # A stage is named by its place ("Reminder 2"), not by its code ("escalation").
+        for number, stage in enumerate(params.get("reminder_stages", []), start=1):
             code = stage["code"]
             self.fields[f"stage_{code}_after"] = _hours_field(
-                _("Reminder «%(code)s»: working hours after the deadline") % {"code": code}
+                _("Reminder %(number)d: working hours after the deadline") % {"number": number}
             )
             self.fields[f"stage_{code}_notify"] = forms.ChoiceField(
-                label=_("Reminder «%(code)s»: who is reminded") % {"code": code},
+                label=_("Reminder %(number)d: who is reminded") % {"number": number},
                 choices=ReminderRecipient.choices,
             )
             self.initial[f"stage_{code}_after"] = stage["after_working_hours"]

@@ -218,7 +218,8 @@ class Rule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.title}"
+        # Shown where the rule is named (the log): its words, not its code.
+        return _("%(title)s (section %(section)s)") % {"title": self.title, "section": self.section}
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._version_is_draft():

@@ -1,5 +1,7 @@
 """Rule text is markdown written by the rådmann: render it, then allow only harmless HTML."""
 
+import html
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -33,3 +35,10 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+
+
+def markdown_plain_text(text: str) -> str:
+    """The words of the Markdown as a reader sees them, without its marks (``**``, ``-``):
+    what the comparison of two versions compares."""
+    html_text = markdown.markdown(text, output_format="html")
+    return html.unescape(nh3.clean(html_text, tags=set())).strip()

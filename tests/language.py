@@ -104,5 +104,5 @@ def assert_norwegian(page: Page) -> None:
     text = visible_text(page)
     found = english_on_page(text)
     assert not found, f"untranslated English on {page.url}: {found}"
-    # TODO(issue 17): also fail on internal_keys_on_page(text) once the pages no longer
-    # show the keys that tests/moskenes_social/test_words.py finds.
+    keys = internal_keys_on_page(text)
+    assert not keys, f"internal keys on {page.url}: {keys}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import Account, AccountStatus, ConnectionStatus
+from accounts.models.crisis import CRISIS_MESSAGE_MAX_LENGTH
 from accounts.posts.media_comments import Media
 from moskenes_social.forms import ReasonField
 
@@ -30,6 +31,7 @@ class CrisisStartForm(forms.Form):
     )
     message_text = forms.CharField(
         label=_("The official message"),
+        max_length=CRISIS_MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_(
             "Shown on every page while the crisis lasts, and what the crisis team answers "
@@ -102,7 +104,9 @@ class CrisisStartForm(forms.Form):
 
 class CrisisMessageForm(forms.Form):
     text = forms.CharField(
-        label=_("The official message"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("The official message"),
+        max_length=CRISIS_MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
     link = forms.URLField(
         label=_("Link to the municipality's web page"),

@@ -87,6 +87,10 @@ def _message_clean(
         raise CrisisError({fields[0]: _("Write the official message.")})
     message = CrisisMessage(text=text, link=link)
     try:
+        message.clean_fields(exclude=["crisis", "version", "author", "created_at", "link"])
+    except ValidationError as exc:
+        raise CrisisError({fields[0]: exc.message_dict.get("text", exc.messages)}) from exc
+    try:
         message.clean_fields(exclude=["crisis", "version", "author", "created_at", "text"])
     except ValidationError as exc:
         raise CrisisError({fields[1]: exc.message_dict.get("link", exc.messages)}) from exc

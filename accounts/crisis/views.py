@@ -22,6 +22,7 @@ from accounts.posts.media_comments import (
     media_comments_off,
 )
 from accounts.posts.outbox import acts_on_platform, connection_of
+from accounts.posts.permissions import sees_all_posts
 from accounts.posts.selectors import actions_held
 from accounts.posts.services import PostError
 from moskenes_social.forms import add_service_error
@@ -158,6 +159,7 @@ def crisis_detail(request: HttpRequest, crisis_id: int) -> HttpResponse:
                 crisis_instagram_connections(crisis=crisis) if can_update else []
             ),
             "can_update": can_update,
+            "shows_text": sees_all_posts(request.user),
             "can_end": permissions.can_end_crisis(request.user, crisis),
         },
     )

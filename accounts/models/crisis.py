@@ -3,10 +3,14 @@
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from moskenes_social.worktime import OSLO
@@ -89,6 +93,12 @@ class CrisisPeriod(models.Model):
         return self.status == CrisisStatus.ACTIVE
 
 
+# The official message is shown on every page while the crisis lasts and answers posts on
+# Facebook and Instagram (2,200 characters there, with the link): a few sentences. 6,903
+# characters once filled the screen of every page (issue 17).
+CRISIS_MESSAGE_MAX_LENGTH = 1000
+
+
 class CrisisMessage(models.Model):
     """One version of a crisis's official message. An update adds a version; none changes."""
 
@@ -99,7 +109,11 @@ class CrisisMessage(models.Model):
         related_name="messages",
     )
     version = models.PositiveIntegerField(_("version"))
-    text = models.TextField(_("message"))
+    text = models.TextField(
+        _("message"),
+        max_length=CRISIS_MESSAGE_MAX_LENGTH,
+        validators=[MaxLengthValidator(CRISIS_MESSAGE_MAX_LENGTH)],
+    )
     link = models.URLField(_("link"), max_length=500, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,6 +133,14 @@ class CrisisMessage(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(version__gte=1), name="accounts_crisis_message_version_positive"
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), CRISIS_MESSAGE_MAX_LENGTH),
+                name="accounts_crisis_message_text_length",
+                violation_error_message=format_lazy(
+                    _("The official message can be at most {limit} characters long."),
+                    limit=CRISIS_MESSAGE_MAX_LENGTH,
+                ),
             ),
         ]
 

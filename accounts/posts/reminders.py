@@ -128,17 +128,19 @@ def _local(moment: datetime) -> str:
 
 def _message(post: Post, stage: ReminderStage, *, crisis: bool = False) -> tuple[str, str]:
     """Subject and body; they name the account and the times, never the post's words. In
-    a crisis the crisis team is told that the post is theirs to answer."""
+    a crisis the crisis team is told that the post is theirs to answer. The deadline counts
+    from when the post was published, so that is the time named: a post registered or
+    delivered late was received after its deadline had begun, even after it had passed."""
     values = {
         "account": post.account.name,
-        "received": _local(post.received_at),
+        "posted": _local(post.posted_at),
         "due": _local(post.due_at),
     }
     if crisis:
         return (
             _("Crisis mode: a post on %(account)s awaits an answer") % values,
             _(
-                "A post on %(account)s, received %(received)s, was to be answered by "
+                "A post on %(account)s, published %(posted)s, was to be answered by "
                 "%(due)s. Crisis mode covers the account, so the crisis team answers it: "
                 "with the official message or with your own text."
             )
@@ -148,7 +150,7 @@ def _message(post: Post, stage: ReminderStage, *, crisis: bool = False) -> tuple
         return (
             _("A post on %(account)s awaits an answer") % values,
             _(
-                "A post on %(account)s, received %(received)s, was to be answered by "
+                "A post on %(account)s, published %(posted)s, was to be answered by "
                 "%(due)s. Open it, answer it (or close it with a reason), and record what "
                 "you did."
             )
@@ -157,7 +159,7 @@ def _message(post: Post, stage: ReminderStage, *, crisis: bool = False) -> tuple
     return (
         _("A post on %(account)s is still not answered") % values,
         _(
-            "You own %(account)s. A post received %(received)s was to be answered by "
+            "You own %(account)s. A post published %(posted)s was to be answered by "
             "%(due)s; the responders were reminded, and it still awaits an answer."
         )
         % values,

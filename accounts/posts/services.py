@@ -607,11 +607,13 @@ def post_triage(*, actor: User, post: Post, category: str, expects_answer: bool)
         actor=actor,
         action="posts.post_triaged",
         target=post,
-        reason=str(rule.outcome.label),
+        # No reason: the responder gives none. What the guideline advises is part of what
+        # was done, and the log shows it with the action.
         data={
             "category": category,
             "expects_answer": expects,
             "outcome": rule.outcome.value,
+            "advice": str(rule.outcome.label),
             "rule": rule.rule_code,
             "closed": rule.closes,
             "hidden_on_platform": hide,

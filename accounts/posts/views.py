@@ -137,7 +137,12 @@ def _data(request: HttpRequest) -> Any:
 
 
 def _event_label(event: Event) -> str:
-    return str(ACTION_LABELS.get(event.action, event.action))
+    label = str(ACTION_LABELS.get(event.action, event.action))
+    advice = event.data.get("advice")
+    # A triage names the guideline's advice it led to: «Vurdert: svar på innlegget».
+    if isinstance(advice, str) and advice:
+        label = f"{label}: {advice[:1].lower()}{advice[1:]}"
+    return label
 
 
 # --- The inbox ------------------------------------------------------------------------------

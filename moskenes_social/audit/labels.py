@@ -98,6 +98,11 @@ def event_label(event: Event) -> str:
     name, role = event.data.get("name"), event.data.get("role")
     if isinstance(name, str) and name and role in ROLE_WORDS:
         label = f"{label}: {name} ({str(ROLE_WORDS[role]).lower()})"
+    # A triage names the guideline's advice it led to (``data["advice"]``), not as a reason:
+    # «Innlegg vurdert: svar på innlegget».
+    advice = event.data.get("advice")
+    if isinstance(advice, str) and advice:
+        label = f"{label}: {advice[:1].lower()}{advice[1:]}"
     return label
 
 

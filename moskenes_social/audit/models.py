@@ -48,7 +48,11 @@ class Event(models.Model):
             models.Index(
                 fields=["target_type", "target_id", "created_at", "id"],
                 name="audit_event_target_time",
-            )
+            ),
+            # The log filtered by action or by person, newest first: the filter and the
+            # order in one index, so a page reads 50 rows however long the log grows.
+            models.Index(fields=["action", "created_at", "id"], name="audit_event_action_time"),
+            models.Index(fields=["actor", "created_at", "id"], name="audit_event_actor_time"),
         ]
 
     def __str__(self) -> str:

@@ -219,6 +219,15 @@ def notification_mark_read(*, notification: Notification) -> bool:
     )
 
 
+def notifications_settle(*, recipients: Iterable[User], url: str) -> int:
+    """Mark read the unread notifications of ``recipients`` that point at ``url``: what
+    they asked for is done (a request decided or withdrawn no longer awaits a decision).
+    Call in the transaction of that change. The unread index per recipient serves it."""
+    return Notification.objects.filter(
+        recipient__in=recipients, url=url, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
 def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()

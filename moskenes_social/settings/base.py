@@ -36,8 +36,10 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 
 # The one place the municipality is named: everything shown to users reads this.
 MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Moskenes kommune")
-# The address users reach the app at, for links in e-mails.
-SITE_URL = env_str("SITE_URL", "http://localhost:8000")
+# The address users reach the app at, for links in e-mails. Unset, the address `make run`
+# serves (ADDRESS, host:port, which the Makefile exports), so that the demo's e-mails link
+# to the running app whatever port it was given.
+SITE_URL = env_str("SITE_URL", "") or f"http://{env_str('ADDRESS', '127.0.0.1:8000')}"
 
 INSTALLED_APPS = [
     "django.contrib.auth",

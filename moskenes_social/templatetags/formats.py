@@ -4,7 +4,7 @@ the three date formats of the pages, as ``moskenes_social.formats`` computes the
     {{ account|choice_label:"platform" }}     instead of {{ account.get_platform_display }}
     {{ value|datetime_long }}                 instead of {{ value|date:"j. F Y H:i" }}
     {{ value|date_long }}                     instead of {{ value|date:"j. F Y" }}
-    {{ value|datetime_short }}                instead of {{ value|date:"j. M H:i" }}
+    {{ value|datetime_short }}                instead of {{ value|date:"j. N H:i" }}
 """
 
 from django import template

@@ -29,9 +29,8 @@ def test_submitting_an_incomplete_form_keeps_what_was_typed(personas: dict[str, 
     assert 'value="Reine skole på Facebook"' in text
     assert "Nå foreldrene." in text
     assert "Bekreft at du har lest veilederen" in text
-    saved = AccountRequest.objects.get()
-    assert saved.status == RequestStatus.DRAFT
-    assert saved.answers["purpose"] == "Nå foreldrene."
+    # A refused submit saves nothing: the user saves a draft or sends a complete one.
+    assert not AccountRequest.objects.exists()
 
 
 def test_save_draft_then_edit_keeps_one_request(personas: dict[str, Persona]) -> None:
@@ -123,10 +122,28 @@ def test_queue_query_count_does_not_grow_with_requests(
     assert response.content.decode().count("/avgjor/") == 15
 
 
-def test_a_refused_submit_of_a_new_request_posts_on_to_the_saved_draft(
+def test_sending_an_empty_form_saves_nothing_and_keeps_the_new_request_page(
     personas: dict[str, Persona],
 ) -> None:
     client = personas["kommunikasjon"].client
-    response = client.post("/soknader/ny/", {"name": "Ny", "handle": "ny", "submit": "1"})
+    response = client.post("/soknader/ny/", {"submit": "1"})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert not AccountRequest.objects.exists()
+    assert "Skjemaet har feil" in text
+    assert "<h1>Be om ny konto</h1>" in text
+    assert "Endre søknad" not in text
+    assert "/rediger/" not in text
+
+
+def test_a_refused_submit_of_a_draft_leaves_the_draft_as_it_was(
+    personas: dict[str, Persona],
+) -> None:
+    client = personas["kommunikasjon"].client
+    client.post("/soknader/ny/", {"name": "Utkast", "save": "1"})
     request = AccountRequest.objects.get()
-    assert f'action="/soknader/{request.pk}/rediger/"' in response.content.decode()
+    response = client.post(f"/soknader/{request.pk}/rediger/", {"name": "Nytt navn", "submit": "1"})
+    assert 'value="Nytt navn"' in response.content.decode()
+    request.refresh_from_db()
+    assert request.name == "Utkast"
+    assert request.status == RequestStatus.DRAFT

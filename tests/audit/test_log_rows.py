@@ -18,8 +18,9 @@ def test_rows_say_when_who_what_to_what_and_why_with_the_rule_applied() -> None:
             Event(created_at=now, actor=rad, target_repr="Reine <skole>", reason="Uklar & kort"),
             "Søknad sendt tilbake",
             "Veileder versjon 2, kapittel 2: «Rådmannen» <godkjenner>",
+            "/soknader/7/",
         ),
-        (Event(created_at=now, actor=None, target_repr="", reason=""), "Påminnelse sendt", ""),
+        (Event(created_at=now, actor=None, target_repr="", reason=""), "Påminnelse sendt", "", ""),
     ]
     with translation.override("nb"):
         html = render("audit/log_rows.html", rows=rows)
@@ -35,3 +36,5 @@ def test_rows_say_when_who_what_to_what_and_why_with_the_rule_applied() -> None:
     assert reminder == [when, "Systemet", "Påminnelse sendt", "", ""]
     assert "<godkjenner>" not in html and "&lt;skole&gt;" in html
     assert html.count("<small>") == 1
+    # What the event concerned links to its page, where it has one.
+    assert html.count("<a ") == 1 and '<a href="/soknader/7/">Reine &lt;skole&gt;</a>' in html

@@ -611,10 +611,20 @@ def test_the_crisis_page_shows_its_posts_and_how_they_were_handled(
         "4 innlegg: 2 besvart (1 med det offisielle budskapet), 2 venter fortsatt på svar." in text
     )
     assert "Median svartid: 2 t 30 min." in text
-    assert text.count("Offisielt budskap</span>") == 1
-    assert str(ordforer) in text and str(kriseleder) in text
+    # Each handling is a sentence: who, and with what (issue 17: "Besvart – Kristian Krise
+    # Offisielt budskap").
+    assert text.count(", med det offisielle budskapet.") == 1
+    assert f"Besvart av {ordforer}, med det offisielle budskapet." in text
+    assert f"Besvart av {kriseleder}." in text
     assert f'href="/innlegg/{waiting.pk}/"' in text
     assert "Besvart før krisen" not in text
+    # Each link says which post it opens: a responder, who may not read every account's
+    # posts, by its number; the crisis team by its words.
+    assert f'<a href="/innlegg/{official.pk}/">Innlegg {official.pk}</a>' in text
+    assert official.text not in text
+    team_page = client_for(kriseleder).get(f"/krise/{crisis.pk}/").text
+    assert f'<a href="/innlegg/{official.pk}/">{official.text}</a>' in team_page
+    assert f'<a href="/innlegg/{own.pk}/">{own.text}</a>' in team_page
 
 
 def test_the_crisis_page_without_posts(kriseleder: User, personas: dict[str, Persona]) -> None:

@@ -5,9 +5,10 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from accounts.crisis.selectors import crisis_active, crisis_banner
 from accounts.crisis.services import (
@@ -117,6 +118,35 @@ def test_start_needs_a_reason_a_message_and_a_valid_link(kriseleder: User) -> No
         _start(kriseleder, message_link="ikke en lenke")
     assert "message_link" in refused.value.message_dict
     assert not CrisisPeriod.objects.exists()
+
+
+def test_an_official_message_longer_than_1000_characters_is_refused_in_norwegian(
+    kriseleder: User,
+) -> None:
+    # Issue 17: 6,903 characters were accepted, and filled the banner on every page.
+    with translation.override("nb"), pytest.raises(CrisisError) as refused:
+        _start(kriseleder, message_text="x" * 6_903)
+    assert refused.value.message_dict["message_text"] == [
+        "Sørg for at denne verdien har 1000 eller færre tegn (den har nå 6903)."
+    ]
+    assert not CrisisPeriod.objects.exists()
+    crisis = _start(kriseleder, message_text="x" * 1_000)
+    with pytest.raises(CrisisError) as refused:
+        crisis_message_update(actor=kriseleder, crisis=crisis, text="y" * 1_001, link="")
+    assert "text" in refused.value.message_dict
+    assert crisis.messages.count() == 1
+
+
+def test_the_database_refuses_an_official_message_longer_than_1000_characters(
+    kriseleder: User,
+) -> None:
+    crisis = make_crisis(started_by=kriseleder)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CrisisMessage.objects.create(crisis=crisis, version=2, text="x" * 1_001, author=kriseleder)
+    message = CrisisMessage(crisis=crisis, version=2, text="x" * 1_001, author=kriseleder)
+    with translation.override("nb"), pytest.raises(ValidationError) as refused:
+        message.validate_constraints()
+    assert refused.value.messages == ["Det offisielle budskapet kan ha høyst 1000 tegn."]
 
 
 def test_chosen_accounts_must_be_some_and_open(kriseleder: User, unit: Unit) -> None:

@@ -140,6 +140,20 @@ def test_update_publishes_a_new_version(personas: dict[str, Persona]) -> None:
     assert crisis.messages.count() == 2
 
 
+def test_the_form_refuses_an_official_message_over_1000_characters(
+    personas: dict[str, Persona],
+) -> None:
+    crisis = make_crisis(started_by=persona_user(personas, "kriseleder"))
+    client = _client(personas, "kriseleder")
+    page = client.get(f"/krise/{crisis.pk}/budskap/").text
+    assert 'maxlength="1000"' in page
+    response = client.post(f"/krise/{crisis.pk}/budskap/", {"text": "x" * 6_903, "link": ""})
+    assert "Sørg for at denne verdien har 1000 eller færre tegn (den har nå 6903)." in (
+        response.text
+    )
+    assert crisis.messages.count() == 1
+
+
 def test_update_of_an_unchanged_message_shows_the_error(personas: dict[str, Persona]) -> None:
     crisis = make_crisis(messages=["Samme"])
     response = _client(personas, "kriseleder").post(

@@ -4,8 +4,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import Account
+from approvals.services import closing_request_submit
 from policy.selectors import policy_in_force
 from tests.a11y import assert_accessible
+from tests.accounts.factories import make_account
 from tests.conftest import Persona
 from tests.e2e.test_shell import login, logout
 from tests.factories import make_user
@@ -23,7 +25,7 @@ def test_request_returned_corrected_and_approved(page: Page, personas: dict[str,
     login(page, "kommunikasjon")
     page.goto("/soknader/")
     assert_accessible(page)  # empty state
-    page.get_by_role("link", name="Be om ny profil").click()
+    page.get_by_role("link", name="Be om ny konto").click()
     assert_accessible(page)
     page.locator("#id_name").fill("Reine skole på Facebook")
     page.locator("#id_handle").fill("reineskole")
@@ -44,7 +46,15 @@ def test_request_returned_corrected_and_approved(page: Page, personas: dict[str,
     page.locator("#id_goals").fill("Flere foreldre på arrangementer")
     page.locator("#id_not_used_for").fill("Enkeltsaker")
     page.locator("#id_responsible_leader").select_option(label=str(leader))
-    page.locator("#id_responders").select_option(label=["Siri Svarer", "Per Backup"])
+    # The picker by keyboard: type in its filter, Tab to the one person shown, Space.
+    page.get_by_label("Filtrer på navn").fill("siri")
+    expect(page.get_by_text("Viser 1 av")).to_be_visible()
+    expect(page.get_by_role("checkbox", name="Per Backup (Reine skole)")).to_be_hidden()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("checkbox", name="Siri Svarer (Reine skole)")).to_be_checked()
+    page.get_by_label("Filtrer på navn").fill("")
+    page.get_by_role("checkbox", name="Per Backup (Reine skole)").check()
     page.locator("#id_follow_up_interval_days").fill("1")
     page.locator("#id_hours_per_week").fill("2")
     page.locator("#id_mandate").fill("Delegert fra rektor")
@@ -105,3 +115,26 @@ def test_request_returned_corrected_and_approved(page: Page, personas: dict[str,
         )
     )
     assert answerers == {"leder", "siri", "per"}
+
+
+def test_the_closing_decision_has_its_own_accessible_page(
+    page: Page, personas: dict[str, Persona]
+) -> None:
+    staff, leader = personas["kommunikasjon"].user, personas["leder"].user
+    assert staff and leader and leader.unit
+    account = make_account(unit=leader.unit, name="Skolens gamle side", owner=leader)
+    closing = closing_request_submit(actor=leader, account=account, reason="Ikke i bruk")
+    login(page, "radmann")
+    page.goto(f"/soknader/{closing.pk}/avgjor/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Avgjør nedleggelse av Skolens gamle side"
+    )
+    expect(page.get_by_text("Hva veilederen krever")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_label("Behold kontoen (avslå søknaden)").check()
+    page.get_by_role("button", name="Lagre beslutning").click()
+    expect(page.locator("#form-errors")).to_be_focused()  # a reason is required
+    assert_accessible(page)
+    page.get_by_label("Legg ned kontoen").check()
+    page.get_by_role("button", name="Lagre beslutning").click()
+    expect(page.get_by_text("Beslutningen er lagret.")).to_be_visible()

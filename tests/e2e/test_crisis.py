@@ -214,7 +214,7 @@ def test_crisis_lockout_from_start_to_end(
     expect(page.get_by_role("status").first).to_contain_text("Krisemodus er avsluttet.")
     expect(page.get_by_role("region", name="Krisemodus")).to_have_count(0)
     posts = page.get_by_role("region", name="Innlegg under krisen")
-    expect(posts).to_contain_text("Offisielt budskap")
+    expect(posts).to_contain_text("med det offisielle budskapet")
     assert_accessible(page)
 
     # The responder answers the other post again as usual.

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
+from moskenes_social.notifications.services import notification_create
 from tests.a11y import assert_accessible, axe_violations
 from tests.conftest import Persona
 from tests.factories import PASSWORD
@@ -91,3 +92,26 @@ def test_user_menu_opens_by_keyboard_and_logs_out(page: Page, personas: dict[str
     expect(page.get_by_role("button", name="Logg ut")).to_be_focused()
     page.keyboard.press("Enter")
     page.wait_for_url("**/logg-inn/")
+
+
+@pytest.mark.parametrize("width", [1280, 1400])
+def test_the_radmanns_menu_is_one_row_on_a_laptop(
+    page: Page, personas: dict[str, Persona], width: int
+) -> None:
+    """The rådmann has the most entries; at 1280 px (issue 17) they wrapped onto two rows."""
+    user = personas["radmann"].user
+    assert user is not None
+    # A long name and a two-digit count, as a busy rådmann's menu has.
+    user.first_name, user.last_name = "Kristoffer", "Rådmannsen"
+    user.save(update_fields=["first_name", "last_name"])
+    for _n in range(12):
+        notification_create(recipient=user, subject="Varsel")
+    page.set_viewport_size({"width": width, "height": 800})
+    login(page, "radmann")
+    entries = page.locator("#main-nav > .navbar-nav > .nav-item")
+    assert entries.count() >= 8
+    boxes = [entries.nth(i).bounding_box() for i in range(entries.count())]
+    # One row: every entry's middle lies within every other entry's height.
+    middles = [box["y"] + box["height"] / 2 for box in boxes if box]
+    assert max(middles) - min(middles) < min(box["height"] for box in boxes if box) / 2, boxes
+    assert_accessible(page)

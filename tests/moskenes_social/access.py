@@ -64,6 +64,7 @@ ACCESS: dict[str, Access] = {
     ),
     "notifications:read_all": Access(post=members(302), kwargs=_notifications),
     "audit:list": Access(get=only(["radmann"], 200)),
+    "audit:export": Access(get=only(["radmann"], 200)),
 }
 
 

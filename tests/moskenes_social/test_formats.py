@@ -16,7 +16,7 @@ from moskenes_social.formats import choice_label, date_long, datetime_long, date
 FORMATS = [
     (datetime_long, "j. F Y H:i"),
     (date_long, "j. F Y"),
-    (datetime_short, "j. M H:i"),
+    (datetime_short, "j. N H:i"),
 ]
 
 
@@ -115,4 +115,6 @@ def test_the_norwegian_text() -> None:
     with translation.override("nb"), timezone.override(ZoneInfo("Europe/Oslo")):
         assert datetime_long(moment) == "27. november 2026 08:51"
         assert date_long(moment) == "27. november 2026"
-        assert datetime_short(moment) == "27. Nov 08:51"
+        assert datetime_short(moment) == "27. nov. 08:51"
+        assert datetime_short(datetime(2026, 12, 2, 4, 38, tzinfo=UTC)) == "2. des. 05:38"
+        assert datetime_short(datetime(2026, 5, 17, 10, 0, tzinfo=UTC)) == "17. mai 12:00"

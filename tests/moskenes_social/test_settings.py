@@ -105,6 +105,45 @@ def test_login_settings_come_from_the_environment() -> None:
 
 
 @pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"ADDRESS": "0.0.0.0:9000", "SITE_URL": ""}, "http://0.0.0.0:9000"),
+        ({"ADDRESS": "", "SITE_URL": ""}, "http://127.0.0.1:8000"),
+        (
+            {"ADDRESS": "0.0.0.0:9000", "SITE_URL": "https://sosiale.moskenes.no"},
+            "https://sosiale.moskenes.no",
+        ),
+    ],
+)
+def test_links_in_e_mails_follow_the_address_make_run_serves(
+    env: dict[str, str], expected: str
+) -> None:
+    env = {k: v for k, v in env.items() if v}
+    cleared = {k: v for k, v in os.environ.items() if k not in ("ADDRESS", "SITE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", "from moskenes_social.settings import base; print(base.SITE_URL)"],
+        cwd=ROOT,
+        env={**{k: v for k, v in cleared.items() if k != "DJANGO_SETTINGS_MODULE"}, **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_make_run_exports_its_address_to_the_settings() -> None:
+    result = subprocess.run(
+        ["make", "-s", "-f", "Makefile", "-f", "-", "show-address", "ADDRESS=0.0.0.0:9000"],
+        cwd=ROOT,
+        input="show-address:\n\t@echo $$ADDRESS\n",
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "0.0.0.0:9000"
+
+
+@pytest.mark.parametrize(
     "name, value",
     [
         ("TRUSTED_PROXY_COUNT", "6"),

@@ -61,6 +61,21 @@ def test_rules_are_matched_by_code_in_the_new_order() -> None:
     assert changed.changes[0].html == f"{DEL}Gammel</del>{INS}Ny</ins> tekst."
 
 
+def test_a_changed_text_is_compared_as_read_without_its_markdown_marks() -> None:
+    old = _rule("a", text="**Vis respekt og høflighet.** Svar & takk.\n\n- Vær saklig")
+    new = _rule("a", text="**Vis respekt og høflighet.** Svar & takk.\n\n- Vær kort")
+    (change,) = rules_compare([old], [new])[0].changes
+    assert change.old == "Vis respekt og høflighet. Svar & takk.\n\nVær saklig"
+    assert "**" not in change.html and "- V" not in change.html
+    assert f"{DEL}saklig</del>{INS}kort</ins>" in change.html
+
+
+def test_a_change_of_emphasis_alone_is_a_change() -> None:
+    (diff,) = rules_compare([_rule("a", text="Svar.")], [_rule("a", text="**Svar.**")])
+    assert diff.kind == "changed"
+    assert [(c.old, c.new) for c in diff.changes] == [("Svar.", "Svar.")]
+
+
 def test_a_moved_rule_is_changed_even_if_its_text_is_the_same() -> None:
     diffs = rules_compare([_rule("a"), _rule("b")], [_rule("b"), _rule("a")])
     assert any(d.moved and d.kind == "changed" for d in diffs)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from moskenes_social.people.models import User
 from policy.models import Acknowledgement, GuidelineVersion, VersionStatus
 from policy.selectors import version_draft
-from policy.services import acknowledgement_create, rule_change
+from policy.services import acknowledgement_create, rule_change, version_parameters_update
 from tests.conftest import Persona
 from tests.factories import make_user
 
@@ -301,3 +301,82 @@ def test_draft_parameters_take_half_days(personas: dict[str, Persona]) -> None:
     assert client.post(params_url, {**data, "half_days": ""}).status_code == 302
     draft.refresh_from_db()
     assert "half_days" not in draft.parameters
+
+
+def test_the_rule_form_asks_for_no_key_and_makes_them_from_the_words(
+    personas: dict[str, Persona],
+) -> None:
+    client = _client(personas, "radmann")
+    draft = make_draft(actor=_user(personas, "radmann"))
+    add_url = reverse("policy:rule_add", args=[draft.number])
+    form = client.get(add_url).text
+    for field in ('name="code"', 'name="question_key"', 'name="topic_key"'):
+        assert field not in form
+    rule = {"section": "2", "heading": "", "text": "Svar *vennlig*.", "topic_action": ""}
+    # A title like an existing rule's gets a code of its own.
+    client.post(add_url, {**rule, "title": "Svar snarest", "category": "conduct"})
+    client.post(
+        add_url,
+        {
+            **rule,
+            "title": "Nytt spørsmål",
+            "category": "registration_requirement",
+            "question_label": "Hvem skal følge med på profilen?",
+            "question_help": "Navn på to personer.",
+        },
+    )
+    client.post(
+        add_url,
+        {
+            **rule,
+            "title": "Ikke kommenter været",
+            "category": "topic_not_to_comment",
+            "topic_action": "no_comment",
+        },
+    )
+    codes = set(draft.rules.values_list("code", flat=True))
+    assert {"2-svar-snarest-2", "2-nytt-sporsmal", "2-ikke-kommenter-vaeret"} <= codes
+    question = draft.rules.get(code="2-nytt-sporsmal").parameters["question"]
+    assert question["key"] == "hvem_skal_folge_med_pa_profilen"
+    topic = draft.rules.get(code="2-ikke-kommenter-vaeret").parameters["topic"]
+    assert topic["key"] == "ikke_kommenter_vaeret"
+
+    # Changing the words keeps the keys: requests and posts refer to them.
+    change_url = reverse("policy:rule_change", args=[draft.number, "2-nytt-sporsmal"])
+    change = client.get(change_url).text
+    assert "hvem_skal_folge_med_pa_profilen" not in change
+    client.post(
+        change_url,
+        {
+            **rule,
+            "title": "Endret spørsmål",
+            "category": "registration_requirement",
+            "question_label": "Hvem følger med?",
+            "question_help": "Navn.",
+        },
+    )
+    changed = draft.rules.get(code="2-nytt-sporsmal").parameters["question"]
+    assert changed == {
+        "key": "hvem_skal_folge_med_pa_profilen",
+        "label": "Hvem følger med?",
+        "help": "Navn.",
+    }
+    editor = client.get(reverse("policy:draft_edit", args=[draft.number])).text
+    assert "Hvem følger med?" in editor and "hvem_skal_folge_med_pa_profilen" not in editor
+
+
+def test_the_adoption_page_counts_in_singular_and_plural(personas: dict[str, Persona]) -> None:
+    user = _user(personas, "radmann")
+    draft = make_draft(actor=user)
+    version_parameters_update(
+        actor=user,
+        version=draft,
+        parameters={**draft.parameters, "answer_deadline_working_hours": 6},
+    )
+    adopt_url = reverse("policy:version_adopt", args=[draft.number])
+    text = _client(personas, "radmann").get(adopt_url).text
+    assert "0 regler lagt til, 0 fjernet, 0 endret, og 1 parameter endret." in text
+    compare = _client(personas, "radmann").get(
+        reverse("policy:compare"), {"old": 1, "new": draft.number}
+    )
+    assert "Regler: 0 lagt til, 0 fjernet, 0 endret og" in compare.text

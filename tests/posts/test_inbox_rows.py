@@ -43,7 +43,7 @@ def test_a_row_links_the_post_and_says_its_account_category_and_due_time() -> No
     [
         ("x" * 80, "x" * 80),
         ("y" * 81, "y" * 79 + "…"),
-        ("", "Innlegg 7 (fjernet)"),
+        ("", "Innlegg 7 (slettet)"),
         ("<script>alert(1)</script>", "<script>alert(1)</script>"),
     ],
 )

@@ -135,7 +135,7 @@ def test_api_with_a_bad_token_is_refused(account: Account, token: str, bad: str)
 def test_api_with_a_wrong_token_is_403(account: Account, token: str) -> None:
     response = api(account, GOOD, token=token + "x")
     assert response.status_code == 403
-    assert response.json() == {"error": "Nøkkelen gjelder ikke for denne kontoen."}
+    assert response.json() == {"error": "API-nøkkelen gjelder ikke for denne kontoen."}
 
 
 def test_a_token_of_another_account_is_403(

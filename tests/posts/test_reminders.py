@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from accounts.models import (
     Account,
@@ -136,6 +137,27 @@ def test_the_reminder_links_to_the_post_and_keeps_its_words_out(clock: Clock, po
     assert "Reine skole" in notification.subject
     assert "brøytebilen" not in notification.subject + notification.body
     assert "Ola" not in notification.body
+
+
+def test_a_post_registered_late_is_named_by_when_it_was_published(
+    clock: Clock, account: Account, people: dict[str, User]
+) -> None:
+    # Published Wednesday 10:00, registered by hand only on Friday: overdue on arrival. The
+    # reminder names the publication its deadline counts from, not the later registration
+    # (the demo's "mottatt 2. desember … skulle vært besvart innen 24. november").
+    clock.at(oslo(27, 12))
+    post_register(
+        actor=people["svarer1"], account=account, author="Ola", text="Hei", posted_at=oslo(25, 10)
+    )
+    Notification.objects.all().delete()
+    with translation.override("nb"):
+        post_reminder_send_one_due()
+    notification = Notification.objects.first()
+    assert notification is not None
+    assert notification.body.startswith(
+        "Et innlegg på Reine skole, publisert 25. november 2026 10:00, skulle vært besvart "
+        "innen 26. november 2026 10:30."
+    )
 
 
 def test_answering_stops_the_reminders(clock: Clock, post: Post, people: dict[str, User]) -> None:

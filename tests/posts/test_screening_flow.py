@@ -481,7 +481,7 @@ def test_the_post_page_shows_what_matched_masked_and_the_decisions(
     assert "Mulig sensitive opplysninger" in page
     assert 'Fødselsnummer: <span class="font-monospace">1••••••••••</span>' in page
     assert NUMBER not in page and "diagnosen" not in page
-    assert "Ikke sensitivt (falskt treff)" in page and "Fjern (sensitive opplysninger)" in page
+    assert "Ikke sensitivt (falskt treff)" in page and "Slett (sensitive opplysninger)" in page
     assert "Registrer svaret" not in page and "Svar på Facebook" not in page
     form = client.get(f"/innlegg/{post.pk}/ikke-sensitivt/")
     assert form.status_code == 200 and NUMBER not in form.text

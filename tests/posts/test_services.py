@@ -45,6 +45,7 @@ from accounts.posts.services import (
     post_reopen,
     post_triage,
 )
+from moskenes_social.audit.labels import event_label
 from moskenes_social.audit.models import Event
 from moskenes_social.people.models import User
 from policy.selectors import policy_in_force
@@ -97,6 +98,9 @@ def test_a_complaint_always_expects_an_answer(post: Post, people: dict[str, User
     assert post.next_reminder_at is not None
     event = Event.objects.get(action="posts.post_triaged")
     assert event.data["outcome"] == "answer" and event.data["expects_answer"] is True
+    # The guideline's advice is what was done, not a reason someone gave.
+    assert event.reason == ""
+    assert event_label(event) == "Innlegg vurdert: svar på innlegget"
 
 
 def test_a_complaint_cannot_be_closed_without_answer(post: Post, people: dict[str, User]) -> None:
@@ -156,9 +160,9 @@ def test_sensitive_posts_await_removal_and_are_not_answered_or_closed(
     assert post.status == PostStatus.OPEN and not post.expects_answer
     # Removal is what is due: the reminders go on until it is removed.
     assert post.next_reminder_at is not None
-    with pytest.raises(PostError, match="fjernes"):
+    with pytest.raises(PostError, match="slettes"):
         post_answer(actor=actor, post=post, text="Svar")
-    with pytest.raises(PostError, match="fjernes"):
+    with pytest.raises(PostError, match="slettes"):
         post_close(actor=actor, post=post, reason=CloseReason.NO_ANSWER_EXPECTED)
 
 
@@ -179,7 +183,7 @@ def test_removal_blanks_our_copy_and_keeps_who_and_when(
     # Nothing of the citizen's words is left anywhere in the audit log.
     log = json.dumps(list(Event.objects.values("target_repr", "data", "reason")))
     assert "diagnosen" not in log and "Ola Nordmann" not in log
-    with pytest.raises(PostError, match="allerede fjernet"):
+    with pytest.raises(PostError, match="allerede slettet"):
         post_remove_sensitive(actor=actor, post=post)
 
 

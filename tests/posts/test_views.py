@@ -278,7 +278,7 @@ def test_removal_is_confirmed_then_blanks_the_text(
     response = client.post(f"/innlegg/{post.pk}/fjern/", follow=True)
     assert "Navn og diagnose" not in response.text
     assert "Innleggets tekst er slettet" in response.text
-    assert "Fjernet" in response.text
+    assert "Slettet" in response.text
     assert Post.objects.get(pk=post.pk).text == ""
 
 
@@ -340,7 +340,7 @@ def test_register_without_accounts(people: dict[str, User]) -> None:
 def test_owner_creates_a_token_and_sees_it_once(account: Account, people: dict[str, User]) -> None:
     client = client_for(people["eier"])
     page = client.get(f"/kontoer/{account.pk}/").text
-    assert "Innlegg fra integrasjoner" in page and "Kontoen har ingen nøkler." in page
+    assert "Innlegg fra integrasjoner" in page and "Kontoen har ingen API-nøkler." in page
     bad = client.post(f"/innlegg/kontoer/{account.pk}/nokler/ny/", {"name": ""})
     assert 'id="form-errors"' in bad.text
     response = client.post(f"/innlegg/kontoer/{account.pk}/nokler/ny/", {"name": "Skript"})
@@ -358,7 +358,7 @@ def test_owner_creates_a_token_and_sees_it_once(account: Account, people: dict[s
     page = client.get(f"/kontoer/{account.pk}/").text
     assert raw not in page and token.prefix in page and "Skript" in page
     response = client.post(f"/innlegg/nokler/{token.pk}/trekk-tilbake/", follow=True)
-    assert "Nøkkelen Skript er trukket tilbake." in response.text
+    assert "API-nøkkelen Skript er trukket tilbake." in response.text
     assert IngestToken.objects.get().revoked_at is not None
 
 
