@@ -213,10 +213,16 @@ def _journey_settings(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def tour(page: Page, name: str) -> None:
-    """A picture for the README's tour (viewport-size), when asked for."""
+    """Pictures for the README's tour (viewport-size), when asked for: as the page is, and
+    on a phone 375 px wide (``<name>-telefon.png``)."""
     if os.environ.get("TOUR_SCREENSHOTS") == "1":
         TOUR_DIR.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(TOUR_DIR / f"{name}.png"))
+        size = page.viewport_size
+        page.set_viewport_size({"width": 375, "height": 812})
+        page.screenshot(path=str(TOUR_DIR / f"{name}-telefon.png"))
+        if size is not None:
+            page.set_viewport_size(size)
 
 
 def tab_to(page: Page, target: Locator, *, limit: int = 80) -> None:
