@@ -218,12 +218,10 @@ class ClosingDecisionForm(DecisionForm):
         ],
         widget=forms.RadioSelect,
     )
-    text = ReasonField(
-        label=_("Reason or comment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Required when you reject. The requester sees it."),
-    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = _("Required when you reject. The requester sees it.")
 
 
 class ClosingRequestForm(forms.Form):
