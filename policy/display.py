@@ -11,7 +11,13 @@ from moskenes_social.people.roles import Role
 
 from .errors import ParameterError
 from .models import Rule
-from .parameters import PersonalData, ReminderRecipient, TopicAction, parse_version_parameters
+from .parameters import (
+    AnswerKind,
+    PersonalData,
+    ReminderRecipient,
+    TopicAction,
+    parse_version_parameters,
+)
 
 
 def _role_labels(names: object) -> str:
@@ -45,7 +51,11 @@ def describe_rule_parameters(parameters: Any) -> list[tuple[str, str]]:
         action_label = TopicAction(action).label if action in TopicAction.values else action
         lines.append((_("What to do"), str(action_label)))
     if "always_answer" in parameters:
-        lines.append((_("Always answer posts of the kind"), ", ".join(parameters["always_answer"])))
+        kinds = [
+            str(AnswerKind(key).label).lower() if key in AnswerKind.values else str(key)
+            for key in parameters["always_answer"]
+        ]
+        lines.append((_("Always answer posts of the kind"), ", ".join(kinds)))
     if "deadline_parameter" in parameters:
         lines.append((_("Answering deadline"), _("The version's answering deadline applies")))
     if "leader_roles" in parameters:

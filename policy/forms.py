@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 from .models import GuidelineVersion, Rule, RuleCategory
 from .parameters import (
     DEADLINE_PARAMETER,
+    AnswerKind,
     PersonalData,
     ReminderRecipient,
     TopicAction,
@@ -82,13 +83,12 @@ class RuleForm(forms.Form):
         help_text=_("Only for topics not to comment."),
     )
     # answering_duty
-    always_answer = forms.CharField(
+    always_answer = forms.MultipleChoiceField(
         label=_("Always answer posts of the kind"),
         required=False,
-        help_text=_(
-            "Only for answering duties. Post categories separated by commas, "
-            "e.g. «complaint, factual_error»."
-        ),
+        choices=AnswerKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only for answering duties."),
     )
     sets_deadline = forms.BooleanField(
         label=_("This rule sets the answering deadline"),
@@ -172,7 +172,7 @@ class RuleForm(forms.Form):
                 "action": data.get("topic_action"),
             }
         elif category == RuleCategory.ANSWERING_DUTY:
-            keys = [k.strip() for k in data.get("always_answer", "").split(",") if k.strip()]
+            keys = list(data.get("always_answer") or [])
             if keys:
                 params["always_answer"] = keys
             if data.get("sets_deadline"):
@@ -214,7 +214,7 @@ def _rule_initial(rule: Rule) -> dict[str, Any]:
         "question_label": question.get("label", ""),
         "question_help": question.get("help", ""),
         "topic_action": topic.get("action", ""),
-        "always_answer": ", ".join(params.get("always_answer", [])),
+        "always_answer": list(params.get("always_answer", [])),
         "sets_deadline": "deadline_parameter" in params,
         "approval_role": params.get("approval_role", ""),
     }

@@ -70,6 +70,14 @@ class TopicAction(models.TextChoices):
     CHECK_WITH_LEADER = "check_with_leader", gettext_lazy("Check with your nearest leader")
 
 
+class AnswerKind(models.TextChoices):
+    """The kinds of post an answering duty may say are always answered (the posts'
+    categories of the same keys, ``accounts.models.PostCategory``)."""
+
+    COMPLAINT = "complaint", gettext_lazy("Complaints from dissatisfied citizens")
+    FACTUAL_ERROR = "factual_error", gettext_lazy("Factual errors")
+
+
 class PersonalData(models.TextChoices):
     """Personal data besides identity numbers that a version may have posts screened for."""
 

@@ -59,7 +59,7 @@ def _rule_changed(personas: dict[str, Persona], kwargs: dict[str, object]) -> di
         "title": "Svar snarest",
         "text": "Alle innlegg der det forventes svar skal snarest besvares.",
         "category": "answering_duty",
-        "always_answer": "complaint, factual_error",
+        "always_answer": ["complaint", "factual_error"],
         "sets_deadline": "on",
     }
 
